@@ -1,0 +1,20 @@
+package io.dbshift.contracts.command;
+
+import io.dbshift.contracts.Payload;
+
+/**
+ * An instruction from the orchestrator. The command id is deterministic ({@code migrationId/stepId}),
+ * so a redelivered or re-sent command is recognised and changes nothing twice.
+ */
+public interface Command extends Payload {
+  String commandId();
+
+  String stepId();
+
+  /** The registered target the command acts on. */
+  String target();
+
+  static String idFor(String migrationId, String stepId) {
+    return migrationId + "/" + stepId;
+  }
+}

@@ -1,0 +1,41 @@
+package io.dbshift.contracts.request;
+
+import java.util.List;
+
+/**
+ * What an operator asks for: one migration of one target, rehearsed on a staging target first.
+ * Field names are the wire format, documented in docs/requests.md.
+ *
+ * @param name a short name, e.g. {@code add-user-avatar}
+ * @param target the registered production target to migrate
+ * @param staging the registered target to rehearse on first
+ * @param window when production may be touched (optional)
+ * @param requestedBy who asked (optional)
+ * @param migrations versioned scripts, applied in version order
+ * @param backfills batched data changes run after the scripts
+ * @param checks integrity checks run after the rehearsal and after production
+ * @param notifications who to tell (optional)
+ */
+public record MigrationRequest(
+    String name,
+    String target,
+    String staging,
+    Window window,
+    String requestedBy,
+    List<MigrationScript> migrations,
+    List<BackfillSpec> backfills,
+    List<CheckSpec> checks,
+    Notify notifications) {
+
+  public List<MigrationScript> migrations() {
+    return migrations == null ? List.of() : migrations;
+  }
+
+  public List<BackfillSpec> backfills() {
+    return backfills == null ? List.of() : backfills;
+  }
+
+  public List<CheckSpec> checks() {
+    return checks == null ? List.of() : checks;
+  }
+}

@@ -1,0 +1,128 @@
+package io.dbshift.executor.apply;
+
+import io.dbshift.contracts.request.MigrationScript;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Applies versioned scripts to a target with Flyway. PostgreSQL runs DDL in transactions, so a
+ * script that fails is rolled back whole and the target is left as it was.
+ */
+public final class FlywayApplier {
+  /** Flyway's history table in the target; kept apart from any history the application keeps. */
+  public static final String HISTORY_TABLE = "dbshift_schema_history";
+
+  private final String lockTimeout;
+
+  /** @param lockTimeout how long a DDL statement may wait for its lock, e.g. {@code 5s} */
+  public FlywayApplier(String lockTimeout) {
+    this.lockTimeout = lockTimeout;
+  }
+
+  /** What happened. */
+  public record Applied(List<String> versions, String schemaVersion) {}
+
+  /** A script the database refused; nothing of it was applied. */
+  public static class ApplyFailedException extends RuntimeException {
+    private final String sqlState;
+
+    ApplyFailedException(String message, String sqlState, Throwable cause) {
+      super(message, cause);
+      this.sqlState = sqlState;
+    }
+
+    public String sqlState() {
+      return sqlState;
+    }
+  }
+
+  public Applied apply(DataSource target, List<MigrationScript> scripts) {
+    Path dir = writeScripts(scripts);
+    try {
+      Flyway flyway = Flyway.configure()
+          .dataSource(target)
+          .locations("filesystem:" + dir)
+          .table(HISTORY_TABLE)
+          // A target that already has tables gets a baseline below every requested version.
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .initSql("SET lock_timeout = '" + lockTimeout + "'")
+          .validateMigrationNaming(true)
+          // Without this, Flyway's transactional advisory lock makes CREATE INDEX CONCURRENTLY wait forever.
+          .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+          .load();
+      MigrateResult result = flyway.migrate();
+      List<String> versions = result.migrations.stream().map(m -> m.version).toList();
+      return new Applied(versions, result.targetSchemaVersion != null ? result.targetSchemaVersion
+          : flyway.info().current() == null ? null : flyway.info().current().getVersion().getVersion());
+    } catch (FlywayException e) {
+      throw new ApplyFailedException(describe(e), sqlState(e), e);
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private static Path writeScripts(List<MigrationScript> scripts) {
+    try {
+      Path dir = Files.createTempDirectory("dbshift-scripts-");
+      for (MigrationScript script : scripts) {
+        String description = script.description() == null || script.description().isBlank()
+            ? "migration" : script.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
+        Files.writeString(dir.resolve("V" + script.version().replace('.', '_') + "__" + description + ".sql"), script.up());
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not stage the scripts for Flyway", e);
+    }
+  }
+
+  /** Flyway's message with PostgreSQL's own error line first; Flyway's banner lines are dropped. */
+  private static String describe(FlywayException e) {
+    SQLException sql = sqlCause(e);
+    StringBuilder message = new StringBuilder();
+    if (sql != null) {
+      message.append(sql.getMessage().strip());
+    }
+    String flyway = e.getMessage() == null ? "" : e.getMessage();
+    for (String line : flyway.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("Migration ") || trimmed.startsWith("Line") || trimmed.startsWith("Statement")) {
+        message.append(message.length() == 0 ? "" : "\n").append(trimmed);
+      }
+    }
+    return message.length() == 0 ? flyway.strip() : message.toString();
+  }
+
+  private static String sqlState(Throwable e) {
+    SQLException sql = sqlCause(e);
+    return sql == null ? null : sql.getSQLState();
+  }
+
+  private static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory; nothing else depends on it
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.dbshift.executor.messaging;
+
+import io.dbshift.contracts.CloudEvent;
+import io.dbshift.contracts.Topics;
+import io.dbshift.contracts.WireFormatException;
+import io.dbshift.contracts.command.AnalyzeSchema;
+import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.RunBackfill;
+import io.dbshift.contracts.event.BackfillProgressed;
+import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.result.BackfillCompleted;
+import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.SchemaAnalyzed;
+import io.dbshift.contracts.result.StepFailed;
+import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.schema.SchemaSnapshot;
+import io.dbshift.executor.ExecutorConfig;
+import io.dbshift.executor.analysis.MigrationAnalyzer;
+import io.dbshift.executor.analysis.SchemaSnapshotter;
+import io.dbshift.executor.apply.FlywayApplier;
+import io.dbshift.executor.backfill.KeysetBackfill;
+import io.dbshift.support.CommandProcessing;
+import io.dbshift.support.target.TargetDatabases;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Executes the orchestrator's commands on targets. The database work is blocking JDBC (Flyway
+ * needs it) and runs on worker threads; a refusal by the database is a {@link StepFailed} result,
+ * not an exception. Only unreadable messages go to the dead-letter topic.
+ */
+@ApplicationScoped
+public class ExecutorCommandConsumer {
+  static final String SOURCE = "/dbshift/executor";
+  private static final Logger LOG = Logger.getLogger(ExecutorCommandConsumer.class);
+
+  @Inject CommandProcessing processing;
+  @Inject TargetDatabases targets;
+  @Inject ExecutorConfig config;
+
+  @Inject
+  @Channel("progress")
+  MutinyEmitter<String> progress;
+
+  @Incoming("executor-commands")
+  public Uni<Void> consume(String value) {
+    CloudEvent event = CloudEvent.parse(value);
+    if (!(event.payload() instanceof Command command)) {
+      throw new WireFormatException("\"" + event.type() + "\" is not an executor command");
+    }
+    LOG.infof("%s %s on %s", event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
+    return processing.once(command, SOURCE, () -> execute(command));
+  }
+
+  StepResult execute(Command command) {
+    try {
+      if (command instanceof AnalyzeSchema c) {
+        return analyze(c);
+      } else if (command instanceof ApplyMigration c) {
+        return apply(c);
+      } else if (command instanceof RunBackfill c) {
+        return backfill(c);
+      }
+      return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
+    } catch (TargetDatabases.UnknownTargetException e) {
+      return failed(command, e.getMessage(), null);
+    } catch (FlywayApplier.ApplyFailedException e) {
+      return failed(command, e.getMessage() + "\nThe script ran in a transaction that was rolled back: the target is unchanged.", e.sqlState());
+    } catch (KeysetBackfill.BatchFailedException e) {
+      return failed(command, e.getMessage(), e.sqlState());
+    } catch (SQLException e) {
+      return failed(command, "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")", e.getSQLState());
+    }
+  }
+
+  private SchemaAnalyzed analyze(AnalyzeSchema command) throws SQLException {
+    try (Connection connection = targets.connect(command.target())) {
+      connection.setReadOnly(true);
+      SchemaSnapshot snapshot = SchemaSnapshotter.take(connection);
+      return new SchemaAnalyzed(command.commandId(), command.migrationId(), command.stepId(), command.target(),
+          snapshot, MigrationAnalyzer.analyze(snapshot, command.migrations()));
+    }
+  }
+
+  private MigrationApplied apply(ApplyMigration command) {
+    long started = System.nanoTime();
+    FlywayApplier.Applied applied = new FlywayApplier(config.lockTimeout())
+        .apply(targets.dataSource(command.target()), command.migrations());
+    return new MigrationApplied(command.commandId(), command.migrationId(), command.stepId(), command.target(),
+        applied.versions(), applied.schemaVersion(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private BackfillCompleted backfill(RunBackfill command) throws SQLException {
+    List<BackfillCompleted.BackfillFigures> figures = new ArrayList<>();
+    KeysetBackfill engine = new KeysetBackfill(config.lockTimeout(), config.batchStatementTimeout());
+    try (Connection connection = targets.connect(command.target())) {
+      for (BackfillSpec spec : command.backfills()) {
+        figures.add(engine.run(connection, spec, p -> publish(command, p)));
+      }
+    }
+    return new BackfillCompleted(command.commandId(), command.migrationId(), command.stepId(), command.target(), figures);
+  }
+
+  /** Progress is informational and rate-bounded by the engine; a lost progress event loses nothing. */
+  private void publish(RunBackfill command, KeysetBackfill.Progress p) {
+    BackfillProgressed event = new BackfillProgressed(command.migrationId(), command.stepId(), command.target(), p.table(),
+        p.rowsUpdated(), p.rowsEstimated(), p.rowsPerSecond(), p.etaSeconds());
+    OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+        .withKey(command.migrationId()).withTopic(Topics.EVENTS).build();
+    progress.sendMessageAndForget(Message.of(CloudEvent.of(SOURCE, event).toJson()).addMetadata(key));
+  }
+
+  private static StepFailed failed(Command command, String reason, String sqlState) {
+    LOG.warnf("%s failed: %s", command.commandId(), reason);
+    return new StepFailed(command.commandId(), command.migrationId(), command.stepId(), command.target(), reason, sqlState);
+  }
+
+}

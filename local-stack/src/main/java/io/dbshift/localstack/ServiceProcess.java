@@ -1,0 +1,136 @@
+package io.dbshift.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One dbshift service running from its built {@code quarkus-app}, in its own JVM. */
+public final class ServiceProcess implements AutoCloseable {
+  private final String name;
+  private final int port;
+  private final Path log;
+  private final Path jar;
+  private final Map<String, String> config;
+  private Process process;
+
+  private ServiceProcess(String name, Path jar, int port, Path log, Map<String, String> config) {
+    this.name = name;
+    this.jar = jar;
+    this.port = port;
+    this.log = log;
+    this.config = config;
+  }
+
+  /** Starts a service; {@code config} entries become system properties (Quarkus reads them first). */
+  public static ServiceProcess start(String name, Path home, int port, Path logDir, Map<String, String> config) {
+    Path jar = home.resolve(name + "/target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(name + " is not built (" + jar + " is missing); build with: ./mvnw -DskipTests install");
+    }
+    ServiceProcess service = new ServiceProcess(name, jar, port, logDir.resolve(name + ".log"), config);
+    service.launch();
+    return service;
+  }
+
+  /** Starts the JVM (again, after {@link #kill()}), appending to the same log. */
+  public void launch() {
+    // Small heaps and the serial collector: four services, a broker and PostgreSQL share two cores.
+    List<String> command = new ArrayList<>(List.of(Processes.javaBin(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+    command.add("-Dquarkus.http.port=" + port);
+    // An empty value means "not set": Quarkus treats an empty property as missing anyway.
+    config.forEach((key, value) -> {
+      if (value != null && !value.isEmpty()) {
+        command.add("-D" + key + "=" + value);
+      }
+    });
+    command.add("-jar");
+    command.add(jar.toString());
+    try {
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits until {@code /q/health/ready} answers 200. */
+  public void awaitReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its log: " + log);
+      }
+      try {
+        HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      Processes.pause(200);
+    }
+    throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s (last: " + last + "); its log: " + log);
+  }
+
+  /** Kills the JVM without a shutdown, as a crash would. */
+  public void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}

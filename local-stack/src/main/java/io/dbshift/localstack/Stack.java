@@ -1,0 +1,166 @@
+package io.dbshift.localstack;
+
+import io.dbshift.contracts.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine: PostgreSQL (control databases and the two example targets),
+ * a Kafka broker, and the four services, each in its own JVM. Used by the demo and the system tests.
+ */
+public final class Stack implements AutoCloseable {
+  public static final List<String> SERVICES =
+      List.of("orchestrator-service", "executor-service", "verifier-service", "notifier-service");
+  public static final String STAGING_DB = "shop_staging";
+  public static final String PRODUCTION_DB = "shop_production";
+
+  private final Path home;
+  private final Path logDir;
+  private final LocalPostgres postgres;
+  private final LocalKafka kafka;
+  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+  /** Sizes of the seeded example targets. */
+  public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
+    public static Options defaults() {
+      return new Options(20_000, 200_000, Map.of());
+    }
+  }
+
+  private Stack(Path home, Path logDir, LocalPostgres postgres, LocalKafka kafka) {
+    this.home = home;
+    this.logDir = logDir;
+    this.postgres = postgres;
+    this.kafka = kafka;
+  }
+
+  /** Starts PostgreSQL and Kafka, seeds the example targets, starts the services and waits until all are ready. */
+  public static Stack start(Path home, Options options, Progress progress) {
+    Path logDir;
+    try {
+      logDir = Files.createDirectories(home.resolve("target/local-stack-logs"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create " + home.resolve("target/local-stack-logs"), e);
+    }
+    progress.say("starting PostgreSQL");
+    LocalPostgres postgres = LocalPostgres.startOrConnect();
+    progress.say("PostgreSQL ready at " + postgres.host() + ":" + postgres.port()
+        + (postgres.isThrowaway() ? " (throwaway cluster)" : ""));
+    progress.say("starting Kafka broker (KRaft)");
+    LocalKafka kafka = LocalKafka.startOrConnect(home, Topics.all());
+    progress.say("Kafka ready at " + kafka.bootstrapServers());
+    Stack stack = new Stack(home, logDir, postgres, kafka);
+    try {
+      progress.say("seeding targets: " + STAGING_DB + " (" + options.stagingUsers() + " users), "
+          + PRODUCTION_DB + " (" + options.productionUsers() + " users)");
+      ExampleTargets.create(postgres, STAGING_DB, options.stagingUsers());
+      ExampleTargets.create(postgres, PRODUCTION_DB, options.productionUsers());
+      for (String service : serviceNames()) {
+        postgres.recreateDatabase(controlDatabase(service));
+        stack.ports.put(service, Ports.free());
+      }
+      progress.say("starting " + String.join(", ", serviceNames()));
+      for (String service : serviceNames()) {
+        stack.services.put(service, ServiceProcess.start(service, home, stack.ports.get(service), logDir,
+            stack.configFor(service, options.extraConfig())));
+      }
+      for (ServiceProcess service : stack.services.values()) {
+        service.awaitReady(Duration.ofSeconds(120));
+      }
+      progress.say("all services ready; logs in " + logDir);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** The configuration each service gets: its control database, the broker, and the targets it may reach. */
+  Map<String, String> configFor(String service, Map<String, String> extra) {
+    String db = controlDatabase(service);
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(db));
+    config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(db));
+    config.put("quarkus.datasource.username", postgres.user());
+    config.put("quarkus.datasource.password", postgres.password());
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    switch (service) {
+      case "executor-service", "verifier-service" -> {
+        for (Map.Entry<String, String> target : Map.of("staging", STAGING_DB, "production", PRODUCTION_DB).entrySet()) {
+          String prefix = "dbshift.targets." + target.getKey() + ".";
+          config.put(prefix + "jdbc-url", postgres.jdbcUrl(target.getValue()));
+          config.put(prefix + "username", postgres.user());
+          config.put(prefix + "password", postgres.password());
+        }
+      }
+      case "orchestrator-service" -> config.put("dbshift.orchestrator.targets", "staging,production");
+      default -> { }
+    }
+    extra.forEach((key, value) -> {
+      String prefix = service + ":";
+      if (key.startsWith(prefix)) {
+        config.put(key.substring(prefix.length()), value);
+      } else if (!key.contains(":")) {
+        config.put(key, value);
+      }
+    });
+    return config;
+  }
+
+  /** The services to run: all of them, or the subset named by {@code -Ddbshift.services=a,b} (for debugging one service). */
+  static List<String> serviceNames() {
+    String only = System.getProperty("dbshift.services", "");
+    return only.isBlank() ? SERVICES : List.of(only.split(","));
+  }
+
+  public static String controlDatabase(String service) {
+    return "dbshift_" + service.replace("-service", "");
+  }
+
+  public ServiceProcess service(String name) {
+    return services.get(name);
+  }
+
+  public String orchestratorUrl() {
+    return services.get("orchestrator-service").url();
+  }
+
+  public LocalPostgres postgres() {
+    return postgres;
+  }
+
+  public LocalKafka kafka() {
+    return kafka;
+  }
+
+  public Map<String, ServiceProcess> services() {
+    return Map.copyOf(services);
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  @Override
+  public void close() {
+    services.values().forEach(ServiceProcess::close);
+    kafka.close();
+    postgres.close();
+  }
+
+  /** Where the stack reports what it is doing. */
+  @FunctionalInterface
+  public interface Progress {
+    void say(String message);
+  }
+}

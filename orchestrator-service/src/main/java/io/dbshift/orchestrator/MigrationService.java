@@ -1,0 +1,143 @@
+package io.dbshift.orchestrator;
+
+import io.dbshift.contracts.CloudEvent;
+import io.dbshift.contracts.Json;
+import io.dbshift.contracts.Topics;
+import io.dbshift.contracts.command.CaptureBaseline;
+import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.RunChecks;
+import io.dbshift.contracts.event.MigrationEvent;
+import io.dbshift.contracts.event.MigrationPlanned;
+import io.dbshift.contracts.event.MigrationRejected;
+import io.dbshift.contracts.request.FieldError;
+import io.dbshift.contracts.request.MigrationRequest;
+import io.dbshift.contracts.request.RequestValidator;
+import io.dbshift.contracts.result.StepResult;
+import io.dbshift.orchestrator.plan.Steps;
+import io.dbshift.orchestrator.workflow.Decision;
+import io.dbshift.orchestrator.workflow.Evidence;
+import io.dbshift.orchestrator.workflow.MigrationState;
+import io.dbshift.orchestrator.workflow.Transition;
+import io.dbshift.support.Inbox;
+import io.dbshift.support.Outbox;
+import io.dbshift.support.OutboxRelay;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The adapter around {@link Transition}: loads a migration, asks for a decision, and commits the
+ * new state together with the commands and events the decision produced (outbox), then publishes.
+ */
+@ApplicationScoped
+public class MigrationService {
+  static final String SOURCE = "/dbshift/orchestrator";
+  private static final Logger LOG = Logger.getLogger(MigrationService.class);
+
+  @Inject Outbox outbox;
+  @Inject Inbox inbox;
+  @Inject OutboxRelay relay;
+  @Inject OrchestratorConfig config;
+
+  public List<FieldError> validate(MigrationRequest request) {
+    return new RequestValidator(config.targets()).validate(request);
+  }
+
+  /**
+   * Creates the migration for a valid request and starts it. A request key seen before returns
+   * the migration it created, unchanged.
+   */
+  public Uni<Migration> accept(MigrationRequest request, String requestKey) {
+    return Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey).firstResult()
+            .chain(existing -> existing != null ? Uni.createFrom().item(existing) : create(request, requestKey)))
+        .call(relay::flush);
+  }
+
+  private Uni<Migration> create(MigrationRequest request, String requestKey) {
+    Instant now = Instant.now();
+    Migration migration = new Migration();
+    migration.id = UUID.randomUUID().toString();
+    migration.requestKey = requestKey;
+    migration.name = request.name();
+    migration.target = request.target();
+    migration.staging = request.staging();
+    migration.requestedBy = request.requestedBy();
+    migration.request = Json.write(request);
+    migration.createdAt = now;
+    MigrationState initial = new MigrationState(migration.id, request, null, 0, new Evidence(), now);
+    Decision decision = Transition.start(initial, now);
+    apply(migration, decision, now);
+    LOG.infof("migration %s (%s) accepted: %d steps", migration.id, request.name(), Steps.of(request).size());
+    return migration.persist().chain(() -> emit(migration.id, decision)).replaceWith(migration);
+  }
+
+  /** Announces a refused request; nothing is created. */
+  public Uni<Void> reject(String requestKey, String name, List<FieldError> errors) {
+    String id = UUID.nameUUIDFromBytes(requestKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    LOG.warnf("request %s refused: %s", requestKey, errors);
+    return Panache.withTransaction(() -> inbox.seen("reject:" + requestKey).chain(seen -> seen
+            ? Uni.createFrom().voidItem()
+            : inbox.record("reject:" + requestKey)
+                .chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, new MigrationRejected(id, name, errors))))))
+        .call(relay::flush);
+  }
+
+  /** Applies a result from the executor or verifier, once. */
+  public Uni<Void> onResult(String resultEventId, StepResult result) {
+    return Panache.withTransaction(() -> inbox.seen(resultEventId).chain(seen -> {
+          if (seen) {
+            LOG.infof("result %s was handled before; a redelivery changes nothing", resultEventId);
+            return Uni.createFrom().voidItem();
+          }
+          return Migration.<Migration>findById(result.migrationId()).chain(migration -> {
+            if (migration == null) {
+              LOG.warnf("result %s names migration %s, which does not exist; ignored", resultEventId, result.migrationId());
+              return inbox.record(resultEventId);
+            }
+            Instant now = Instant.now();
+            Decision decision = Transition.onResult(migration.state(), result, resultEventId, now);
+            if (!decision.changed()) {
+              LOG.infof("migration %s: %s", migration.id, decision.note());
+              return inbox.record(resultEventId);
+            }
+            apply(migration, decision, now);
+            return inbox.record(resultEventId).chain(() -> emit(migration.id, decision));
+          });
+        }))
+        .call(relay::flush);
+  }
+
+  private static void apply(Migration migration, Decision decision, Instant now) {
+    migration.phase = decision.phase();
+    migration.stepIndex = decision.stepIndex();
+    migration.evidence = Json.write(decision.evidence());
+    migration.updatedAt = now;
+    if (decision.phase().isTerminal()) {
+      migration.finishedAt = now;
+    }
+    decision.events().stream()
+        .filter(MigrationPlanned.class::isInstance)
+        .map(MigrationPlanned.class::cast)
+        .findFirst()
+        .ifPresent(planned -> migration.plan = planned.plan());
+  }
+
+  private Uni<Void> emit(String migrationId, Decision decision) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (MigrationEvent event : decision.events()) {
+      chain = chain.chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, event)));
+    }
+    for (Command command : decision.commands()) {
+      String topic = command instanceof CaptureBaseline || command instanceof RunChecks
+          ? Topics.VERIFIER_COMMANDS : Topics.EXECUTOR_COMMANDS;
+      // The command's id is the CloudEvent id: re-sending it is recognised downstream.
+      chain = chain.chain(() -> outbox.add(topic, CloudEvent.of(command.commandId(), SOURCE, command)));
+    }
+    return chain;
+  }
+}

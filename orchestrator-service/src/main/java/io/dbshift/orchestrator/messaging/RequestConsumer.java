@@ -1,0 +1,61 @@
+package io.dbshift.orchestrator.messaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbshift.contracts.Json;
+import io.dbshift.contracts.WireFormatException;
+import io.dbshift.contracts.request.FieldError;
+import io.dbshift.orchestrator.MigrationService;
+import io.dbshift.orchestrator.RequestReader;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Migration requests published on the requests topic with a plain Kafka producer: the value is
+ * the request JSON, or a CloudEvent whose {@code data} is the request. A request that is not
+ * JSON is a poison message (dead-letter topic, with the reason); a JSON request that is invalid
+ * is refused with a {@code MigrationRejected} event naming each field. Either way consumption goes on.
+ */
+@ApplicationScoped
+public class RequestConsumer {
+  @Inject MigrationService service;
+
+  @Incoming("requests")
+  public Uni<Void> consume(ConsumerRecord<String, String> record) {
+    JsonNode value;
+    try {
+      value = Json.MAPPER.readTree(record.value() == null ? "" : record.value());
+    } catch (Exception e) {
+      throw new WireFormatException("the request is not JSON: " + firstLine(e.getMessage()));
+    }
+    if (value == null || value.isMissingNode()) {
+      throw new WireFormatException("the record has no value; expected a migration request in JSON");
+    }
+    boolean cloudEvent = value.isObject() && value.has("specversion") && value.has("data");
+    // The CloudEvent id, or the record's position, makes a redelivered request a no-op.
+    String key = cloudEvent && value.hasNonNull("id") ? "ce:" + value.get("id").asText()
+        : "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
+    RequestReader.Read read = RequestReader.read(cloudEvent ? value.get("data") : value);
+    String name = read.ok() ? read.request().name() : value.path(cloudEvent ? "data" : "name").path(cloudEvent ? "name" : "").asText(null);
+    if (!read.ok()) {
+      List<FieldError> errors = read.fields().isEmpty() ? List.of(new FieldError("$", read.error())) : read.fields();
+      return service.reject(key, name, errors);
+    }
+    List<FieldError> errors = service.validate(read.request());
+    if (!errors.isEmpty()) {
+      return service.reject(key, name, errors);
+    }
+    return service.accept(read.request(), key).replaceWithVoid();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,56 @@
+package io.dbshift.orchestrator.workflow;
+
+import io.dbshift.contracts.Json;
+import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
+import io.dbshift.contracts.schema.SchemaSnapshot;
+import io.dbshift.contracts.schema.StatementAnalysis;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the system has seen of a migration: the design analysis, risk, baselines, each step's
+ * outcome, check results and checkpoints with the ids of the events that prove them. Stored as
+ * JSON with the migration; new fields are added, never renamed.
+ */
+public final class Evidence {
+  public SchemaSnapshot snapshot;
+  public List<StatementAnalysis> statements = new ArrayList<>();
+  public String riskLevel;
+  public List<String> riskReasons = new ArrayList<>();
+  /** Row counts before the change, by target. */
+  public Map<String, Map<String, Long>> baselines = new LinkedHashMap<>();
+  public List<StepRecord> steps = new ArrayList<>();
+  /** Check results, by target. */
+  public Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
+  /** Backfill figures, by target. */
+  public Map<String, List<BackfillFigures>> backfills = new LinkedHashMap<>();
+  /** Applied versions, by target. */
+  public Map<String, List<String>> appliedVersions = new LinkedHashMap<>();
+  public Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
+  public String failure;
+
+  /**
+   * One step's outcome.
+   *
+   * @param resultEventId the id of the result event that ended it
+   */
+  public record StepRecord(
+      String stepId, String title, String target, String status, Instant startedAt, Instant finishedAt, String summary,
+      String resultEventId) {}
+
+  /** A checkpoint and the evidence for it. */
+  public record Checkpoint(String name, Instant reachedAt, Map<String, Object> evidence) {}
+
+  /** A deep copy, so that deciding never mutates the state it decides from. */
+  public Evidence copy() {
+    return Json.read(Json.write(this), Evidence.class);
+  }
+
+  public StepRecord step(String stepId) {
+    return steps.stream().filter(s -> s.stepId().equals(stepId)).reduce((a, b) -> b).orElse(null);
+  }
+}

@@ -1,0 +1,41 @@
+package io.dbshift.support;
+
+import io.dbshift.contracts.CloudEvent;
+import io.dbshift.contracts.Topics;
+import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.result.StepResult;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import org.jboss.logging.Logger;
+
+/**
+ * Handles a command exactly once in effect: a command already in the inbox is skipped; otherwise
+ * the blocking work runs on a worker thread, and the inbox entry and the result message are
+ * committed together, then published.
+ */
+@ApplicationScoped
+public class CommandProcessing {
+  private static final Logger LOG = Logger.getLogger(CommandProcessing.class);
+
+  @Inject Inbox inbox;
+  @Inject Outbox outbox;
+  @Inject OutboxRelay relay;
+
+  public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
+    return Panache.withSession(() -> inbox.seen(command.commandId()))
+        .chain(seen -> {
+          if (seen) {
+            LOG.infof("command %s was handled before; a redelivery changes nothing", command.commandId());
+            return Uni.createFrom().voidItem();
+          }
+          return Workers.call(work)
+              .chain(result -> Panache.withTransaction(() -> inbox.record(command.commandId())
+                  // The result's id derives from the command's, so a result sent twice is dropped downstream.
+                  .chain(() -> outbox.add(Topics.RESULTS, CloudEvent.of(command.commandId() + "/result", source, result)))))
+              .chain(relay::flush);
+        });
+  }
+}
