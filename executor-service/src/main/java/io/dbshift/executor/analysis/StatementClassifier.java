@@ -83,7 +83,7 @@ public final class StatementClassifier {
 
   private Classification alterTable(List<String> words) {
     int nameAt = objectNameIndex(words, 1);
-    String table = nameAt < words.size() ? words.get(nameAt) : "?";
+    String table = nameAt < words.size() ? words.get(nameAt).toLowerCase(Locale.ROOT) : "?";
     List<List<String>> actions = Tokens.splitTopLevel(words.subList(Math.min(nameAt + 1, words.size()), words.size()));
     List<String> reasons = new ArrayList<>();
     ChangeClass worst = ChangeClass.NON_BREAKING;
