@@ -3,9 +3,11 @@ package io.dbshift.orchestrator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.request.FieldError;
 import io.dbshift.contracts.request.MigrationRequest;
+import java.util.Collection;
 import java.util.List;
 
 /** Reads a migration request from JSON, naming the field when its shape is wrong. */
@@ -31,7 +33,7 @@ public final class RequestReader {
       return new Read(Json.MAPPER.treeToValue(tree, MigrationRequest.class), null, List.of(), false);
     } catch (JsonMappingException e) {
       return new Read(null, "the request does not match the expected shape",
-          List.of(new FieldError(path(e), e.getOriginalMessage())), false);
+          List.of(new FieldError(path(e), expectation(e))), false);
     } catch (JsonProcessingException e) {
       return new Read(null, "the request is not valid JSON: " + e.getOriginalMessage(), List.of(), true);
     }
@@ -43,6 +45,27 @@ public final class RequestReader {
     } catch (JsonProcessingException e) {
       return new Read(null, "the request is not valid JSON: " + e.getOriginalMessage(), List.of(), true);
     }
+  }
+
+  /** What the field should have been, in the request's terms rather than Java's. */
+  static String expectation(JsonMappingException e) {
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      Class<?> type = mismatch.getTargetType();
+      String expected;
+      if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+        expected = "a list (JSON array)";
+      } else if (type == String.class) {
+        expected = "a string";
+      } else if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+        expected = "a number";
+      } else if (type == java.time.OffsetDateTime.class) {
+        expected = "a date-time such as 2026-12-01T22:00:00Z";
+      } else {
+        expected = "an object";
+      }
+      return "must be " + expected;
+    }
+    return e.getOriginalMessage();
   }
 
   /** The JSON path of a mapping error, e.g. {@code migrations[0].version}. */

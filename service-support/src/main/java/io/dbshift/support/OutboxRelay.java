@@ -1,5 +1,6 @@
 package io.dbshift.support;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +49,18 @@ public class OutboxRelay {
     return flush();
   }
 
+  private volatile boolean stopping;
+
+  void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
+  }
+
   /** Publishes everything pending. Concurrent calls coalesce into one more pass. */
   public Uni<Void> flush() {
+    if (stopping) {
+      // Rows left now are published by the next start: the outbox keeps them.
+      return Uni.createFrom().voidItem();
+    }
     if (!running.compareAndSet(false, true)) {
       requested.set(true);
       return Uni.createFrom().voidItem();

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -59,17 +62,38 @@ public final class FlywayApplier {
           .baselineVersion("0")
           .initSql("SET lock_timeout = '" + lockTimeout + "'")
           .validateMigrationNaming(true)
+          // A request carries only its own scripts: versions applied by earlier requests are not
+          // "missing", and versions above the request's own are not an error either.
+          .ignoreMigrationPatterns("*:missing", "*:future")
           // Without this, Flyway's transactional advisory lock makes CREATE INDEX CONCURRENTLY wait forever.
           .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
           .load();
+      refuseVersionsBelowCurrent(flyway);
       MigrateResult result = flyway.migrate();
       List<String> versions = result.migrations.stream().map(m -> m.version).toList();
       return new Applied(versions, result.targetSchemaVersion != null ? result.targetSchemaVersion
           : flyway.info().current() == null ? null : flyway.info().current().getVersion().getVersion());
     } catch (FlywayException e) {
-      throw new ApplyFailedException(describe(e), sqlState(e), e);
+      String outcome = sqlCause(e) != null
+          ? "\nThe failing script ran in one transaction, which was rolled back: it left no trace on the target."
+          : "\nNothing was applied.";
+      throw new ApplyFailedException(describe(e) + outcome, sqlState(e), e);
     } finally {
       deleteQuietly(dir);
+    }
+  }
+
+  /** Flyway would skip them silently ("ignored"); an operator must hear why instead. */
+  private static void refuseVersionsBelowCurrent(Flyway flyway) {
+    MigrationInfo current = flyway.info().current();
+    List<String> skipped = Arrays.stream(flyway.info().all())
+        .filter(info -> info.getState() == MigrationState.IGNORED)
+        .map(info -> info.getVersion().getVersion())
+        .toList();
+    if (!skipped.isEmpty()) {
+      throw new ApplyFailedException("version(s) " + String.join(", ", skipped) + " are below the target's current version "
+          + (current == null ? "?" : current.getVersion().getVersion()) + " and would never be applied; "
+          + "give the script a version above it. Nothing was applied.", null, null);
     }
   }
 
@@ -101,7 +125,16 @@ public final class FlywayApplier {
         message.append(message.length() == 0 ? "" : "\n").append(trimmed);
       }
     }
-    return message.length() == 0 ? flyway.strip() : message.toString();
+    if (message.length() > 0) {
+      return message.toString();
+    }
+    // Flyway's own advice lines point at its website and commands that do not apply here.
+    return Arrays.stream(flyway.split("\n"))
+        .filter(line -> !line.contains("Learn more") && !line.contains("run repair"))
+        .map(String::strip)
+        .filter(line -> !line.isEmpty())
+        .reduce((a, b) -> a + "\n" + b)
+        .orElse("Flyway failed without a message");
   }
 
   private static String sqlState(Throwable e) {

@@ -77,7 +77,7 @@ public class ExecutorCommandConsumer {
     } catch (TargetDatabases.UnknownTargetException e) {
       return failed(command, e.getMessage(), null);
     } catch (FlywayApplier.ApplyFailedException e) {
-      return failed(command, e.getMessage() + "\nThe script ran in a transaction that was rolled back: the target is unchanged.", e.sqlState());
+      return failed(command, e.getMessage(), e.sqlState());
     } catch (KeysetBackfill.BatchFailedException e) {
       return failed(command, e.getMessage(), e.sqlState());
     } catch (SQLException e) {

@@ -38,8 +38,9 @@ public class RequestConsumer {
     // The CloudEvent id, or the record's position, makes a redelivered request a no-op.
     String key = cloudEvent && value.hasNonNull("id") ? "ce:" + value.get("id").asText()
         : "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
-    RequestReader.Read read = RequestReader.read(cloudEvent ? value.get("data") : value);
-    String name = read.ok() ? read.request().name() : value.path(cloudEvent ? "data" : "name").path(cloudEvent ? "name" : "").asText(null);
+    JsonNode body = cloudEvent ? value.get("data") : value;
+    RequestReader.Read read = RequestReader.read(body);
+    String name = body.path("name").isTextual() ? body.path("name").asText() : null;
     if (!read.ok()) {
       List<FieldError> errors = read.fields().isEmpty() ? List.of(new FieldError("$", read.error())) : read.fields();
       return service.reject(key, name, errors);

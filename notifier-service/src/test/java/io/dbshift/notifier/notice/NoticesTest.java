@@ -1,0 +1,157 @@
+package io.dbshift.notifier.notice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dbshift.contracts.CloudEvent;
+import io.dbshift.contracts.Json;
+import io.dbshift.contracts.Payload;
+import io.dbshift.contracts.Phase;
+import io.dbshift.contracts.event.BackfillProgressed;
+import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MigrationCompleted;
+import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationPhaseChanged;
+import io.dbshift.contracts.event.MigrationPlanned;
+import io.dbshift.contracts.event.MigrationRejected;
+import io.dbshift.contracts.event.MigrationRequested;
+import io.dbshift.contracts.event.StepCompleted;
+import io.dbshift.contracts.event.StepStarted;
+import io.dbshift.contracts.request.FieldError;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NoticesTest {
+
+  private static Notice noticeOf(Payload payload) {
+    return Notices.from(CloudEvent.of("evt-1", "test", payload)).orElseThrow();
+  }
+
+  @Test
+  void requestedNoticeNamesTheMigrationTargetAndRequester() {
+    Notice notice = noticeOf(new MigrationRequested("m-1", "add-avatar", "prod", "staging", "alice"));
+
+    assertEquals("Migration requested: add-avatar", notice.headline());
+    assertEquals("evt-1", notice.eventId());
+    assertEquals("io.dbshift.MigrationRequested", notice.eventType());
+    assertEquals("m-1", notice.migrationId());
+    assertEquals("add-avatar", notice.field(Notices.MIGRATION));
+    assertEquals("DESIGN", notice.field(Notices.PHASE));
+    assertEquals("prod", notice.field("Target"));
+    assertEquals("alice", notice.field("Requested by"));
+  }
+
+  @Test
+  void planNoticeCarriesRiskReasonsAndThePlan() {
+    Notice notice = noticeOf(new MigrationPlanned(
+        "m-1", "add-avatar", "high", List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), "1. add column"));
+
+    assertEquals("Plan ready: add-avatar (risk HIGH)", notice.headline());
+    assertEquals(Severity.WARNING, notice.severity());
+    assertEquals("HIGH", notice.field(Notices.RISK));
+    assertEquals("PLAN", notice.field(Notices.PHASE));
+    assertEquals(List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), notice.details());
+    assertEquals("1. add column", notice.document());
+  }
+
+  @Test
+  void lowRiskPlanIsInformational() {
+    Notice notice = noticeOf(new MigrationPlanned("m-1", "add-avatar", "LOW", null, null));
+
+    assertEquals(Severity.INFO, notice.severity());
+    assertTrue(notice.details().isEmpty());
+    assertNull(notice.document());
+  }
+
+  @Test
+  void phaseChangeShowsBothPhasesAndTheReason() {
+    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.PLAN, Phase.IMPLEMENT, "plan approved"));
+
+    assertEquals("add-avatar: PLAN → IMPLEMENT", notice.headline());
+    assertEquals("PLAN → IMPLEMENT", notice.field(Notices.PHASE));
+    assertEquals(List.of("plan approved"), notice.details());
+    assertEquals(Severity.INFO, notice.severity());
+  }
+
+  @Test
+  void phaseChangeToFailedIsAnError() {
+    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.VERIFY, Phase.FAILED, null));
+
+    assertEquals(Severity.ERROR, notice.severity());
+    assertTrue(notice.details().isEmpty(), "a missing reason is left out, not shown blank");
+  }
+
+  @Test
+  void checkpointListsItsEvidenceInKeyOrder() {
+    Notice notice = noticeOf(new CheckpointReached("m-1", "design.approved", Map.of("tables", 2, "approver", "bob")));
+
+    assertEquals("Checkpoint reached: design.approved (m-1)", notice.headline());
+    assertEquals("design.approved", notice.field("Checkpoint"));
+    assertEquals(List.of("approver: bob", "tables: 2"), notice.details());
+  }
+
+  @Test
+  void completionShowsAReadableDuration() {
+    Notice notice = noticeOf(new MigrationCompleted("m-1", "add-avatar", 3_723_000));
+
+    assertEquals(Severity.SUCCESS, notice.severity());
+    assertEquals("1h 2m 3s", notice.field("Duration"));
+  }
+
+  @Test
+  void failureNamesTheStepAndTheDatabaseReason() {
+    Notice notice = noticeOf(new MigrationFailed("m-1", "add-avatar", "step-3", "column \"avatar\" already exists"));
+
+    assertEquals("Migration failed: add-avatar", notice.headline());
+    assertEquals(Severity.ERROR, notice.severity());
+    assertEquals("step-3", notice.field("Step"));
+    assertEquals(List.of("column \"avatar\" already exists"), notice.details());
+  }
+
+  @Test
+  void rejectionListsEveryFieldError() {
+    Notice notice = noticeOf(new MigrationRejected("m-1", "add-avatar",
+        List.of(new FieldError("target", "is required"), new FieldError("migrations[0].up", "is empty"))));
+
+    assertEquals(Severity.WARNING, notice.severity());
+    assertEquals(List.of("target: is required", "migrations[0].up: is empty"), notice.details());
+  }
+
+  @Test
+  void migrationWithoutANameIsCalledByItsId() {
+    Notice notice = noticeOf(new MigrationCompleted("m-7", null, 10));
+
+    assertEquals("Migration completed: m-7", notice.headline());
+    assertNull(notice.field(Notices.MIGRATION));
+    assertEquals("m-7", notice.field(Notices.ID));
+  }
+
+  @Test
+  void progressEventsAreNotNoticed() {
+    assertTrue(Notices.from(CloudEvent.of("test", new StepStarted("m-1", "s-1", "add column", "prod"))).isEmpty());
+    assertTrue(Notices.from(CloudEvent.of("test", new StepCompleted("m-1", "s-1", "add column", "prod", "ok"))).isEmpty());
+    assertTrue(Notices.from(CloudEvent.of("test",
+        new BackfillProgressed("m-1", "s-2", "prod", "users", 10, 100, 5, 18L))).isEmpty());
+  }
+
+  @Test
+  void eventWhoseDataDoesNotMatchItsTypeIsRefused() {
+    CloudEvent event = CloudEvent.of("test", new MigrationCompleted("m-1", "x", 1));
+    ObjectNode wrongData = Json.MAPPER.createObjectNode().put("durationMs", "not a number");
+    CloudEvent broken = new CloudEvent(event.specversion(), event.id(), event.source(), event.type(),
+        event.subject(), event.time(), event.datacontenttype(), wrongData);
+
+    assertThrows(RuntimeException.class, () -> Notices.from(broken));
+  }
+
+  @Test
+  void shortDurationsStayInMilliseconds() {
+    assertEquals("850 ms", Notices.humanDuration(850));
+    assertEquals("4m 0s", Notices.humanDuration(240_000));
+    assertEquals("59s", Notices.humanDuration(59_999));
+  }
+}
