@@ -27,6 +27,11 @@ public final class LocalPostgres implements AutoCloseable {
   private final Path dataDir;
   private final Path binDir;
 
+  /** A server someone else runs, described but not contacted (for configuration only). */
+  public static LocalPostgres describing(String host, int port, String user, String password) {
+    return new LocalPostgres(host, port, user, password, null, null);
+  }
+
   private LocalPostgres(String host, int port, String user, String password, Path dataDir, Path binDir) {
     this.host = host;
     this.port = port;

@@ -30,7 +30,11 @@ public final class ServiceProcess implements AutoCloseable {
     this.config = config;
   }
 
-  /** Starts a service; {@code config} entries become system properties (Quarkus reads them first). */
+  /**
+   * Starts a service. {@code config} entries become environment variables ({@code kafka.bootstrap.servers}
+   * as {@code KAFKA_BOOTSTRAP_SERVERS}), the way docker-compose configures the same services, so every
+   * local run also proves that mapping.
+   */
   public static ServiceProcess start(String name, Path home, int port, Path logDir, Map<String, String> config) {
     Path jar = home.resolve(name + "/target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
@@ -45,23 +49,29 @@ public final class ServiceProcess implements AutoCloseable {
   public void launch() {
     // Small heaps and the serial collector: four services, a broker and PostgreSQL share two cores.
     List<String> command = new ArrayList<>(List.of(Processes.javaBin(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
-    command.add("-Dquarkus.http.port=" + port);
-    // An empty value means "not set": Quarkus treats an empty property as missing anyway.
-    config.forEach((key, value) -> {
-      if (value != null && !value.isEmpty()) {
-        command.add("-D" + key + "=" + value);
-      }
-    });
     command.add("-jar");
     command.add(jar.toString());
     try {
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+      // An empty value means "not set": Quarkus treats an empty property as missing anyway.
+      config.forEach((key, value) -> {
+        if (value != null && !value.isEmpty()) {
+          builder.environment().put(environmentName(key), value);
+        }
+      });
+      process = builder
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The environment variable MicroProfile Config maps to a property: upper case, every other character {@code _}. */
+  public static String environmentName(String property) {
+    return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   /** Waits until {@code /q/health/ready} answers 200. */

@@ -68,7 +68,7 @@ public final class Stack implements AutoCloseable {
       progress.say("starting " + String.join(", ", serviceNames()));
       for (String service : serviceNames()) {
         stack.services.put(service, ServiceProcess.start(service, home, stack.ports.get(service), logDir,
-            stack.configFor(service, options.extraConfig())));
+            configFor(service, postgres, kafka.bootstrapServers(), options.extraConfig())));
       }
       for (ServiceProcess service : stack.services.values()) {
         service.awaitReady(Duration.ofSeconds(120));
@@ -81,15 +81,19 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  /** The configuration each service gets: its control database, the broker, and the targets it may reach. */
-  Map<String, String> configFor(String service, Map<String, String> extra) {
+  /**
+   * The configuration each service gets: its control database, the broker, and the targets it may
+   * reach. docker-compose.yml sets the same keys; a test keeps the two in step.
+   */
+  public static Map<String, String> configFor(String service, LocalPostgres postgres, String bootstrapServers,
+      Map<String, String> extra) {
     String db = controlDatabase(service);
     Map<String, String> config = new LinkedHashMap<>();
     config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(db));
     config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(db));
     config.put("quarkus.datasource.username", postgres.user());
     config.put("quarkus.datasource.password", postgres.password());
-    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    config.put("kafka.bootstrap.servers", bootstrapServers);
     switch (service) {
       case "executor-service", "verifier-service" -> {
         for (Map.Entry<String, String> target : Map.of("staging", STAGING_DB, "production", PRODUCTION_DB).entrySet()) {
