@@ -38,7 +38,7 @@ class RequestValidatorTest {
   @Test
   void missingFieldsAreAllNamedAtOnce() {
     MigrationRequest empty = new MigrationRequest(null, null, null, null, null, null, null, null, null);
-    assertEquals(List.of("name", "target", "staging", "migrations"), fields(validator.validate(empty)));
+    assertEquals(List.of("name", "target", "staging", "migrations", "checks"), fields(validator.validate(empty)));
   }
 
   @Test
@@ -50,6 +50,16 @@ class RequestValidatorTest {
     assertEquals(List.of("target"), fields(errors));
     assertTrue(errors.get(0).message().contains("\"prod-eu\""), errors.get(0).message());
     assertTrue(errors.get(0).message().contains("production, staging"), errors.get(0).message());
+  }
+
+  @Test
+  void aRequestWithoutChecksIsRefusedBecauseItsVerificationWouldProveNothing() {
+    MigrationRequest r = valid();
+    MigrationRequest unchecked = new MigrationRequest(r.name(), r.target(), r.staging(), null, null, r.migrations(),
+        r.backfills(), List.of(), null);
+    List<FieldError> errors = validator.validate(unchecked);
+    assertEquals(List.of("checks"), fields(errors));
+    assertTrue(errors.get(0).message().contains("Data integrity checks passing"));
   }
 
   @Test
@@ -66,7 +76,7 @@ class RequestValidatorTest {
     MigrationRequest bad = new MigrationRequest(r.name(), r.target(), r.staging(), null, null,
         List.of(new MigrationScript("2", "a", "SELECT 1", null), new MigrationScript("2", "b", " ", null),
             new MigrationScript("v3", "c", "SELECT 1", null)),
-        List.of(), List.of(), null);
+        List.of(), r.checks(), null);
     assertEquals(List.of("migrations[1].version", "migrations[1].up", "migrations[2].version"), fields(validator.validate(bad)));
   }
 

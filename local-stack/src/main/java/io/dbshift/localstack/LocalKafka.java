@@ -182,17 +182,7 @@ public final class LocalKafka implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }
+    Processes.stop(process);
     if (workDir != null && !Boolean.getBoolean("dbshift.keep-logs")) {
       Processes.deleteRecursively(workDir);
     }

@@ -174,6 +174,18 @@ public final class LocalPostgres implements AutoCloseable {
     return password;
   }
 
+  /** The postmaster's process id of a throwaway cluster; -1 for a server that is not ours. */
+  public long pid() {
+    if (dataDir == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("data/postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   public boolean isThrowaway() {
     return dataDir != null;
   }

@@ -35,6 +35,22 @@ final class Processes {
     }
   }
 
+  /** Asks a child process to stop, and kills it if it has not within 20 s. */
+  static void stop(Process process) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
   static void pause(long millis) {
     try {
       Thread.sleep(millis);

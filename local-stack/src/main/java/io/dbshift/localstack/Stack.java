@@ -25,6 +25,7 @@ public final class Stack implements AutoCloseable {
   private final LocalKafka kafka;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, Duration> timings = new LinkedHashMap<>();
 
   /** Sizes of the seeded example targets. */
   public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
@@ -48,19 +49,26 @@ public final class Stack implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create " + home.resolve("target/local-stack-logs"), e);
     }
+    long t0 = System.nanoTime();
     progress.say("starting PostgreSQL");
     LocalPostgres postgres = LocalPostgres.startOrConnect();
+    long t1 = System.nanoTime();
     progress.say("PostgreSQL ready at " + postgres.host() + ":" + postgres.port()
         + (postgres.isThrowaway() ? " (throwaway cluster)" : ""));
     progress.say("starting Kafka broker (KRaft)");
     LocalKafka kafka = LocalKafka.startOrConnect(home, Topics.all());
     progress.say("Kafka ready at " + kafka.bootstrapServers());
+    long t2 = System.nanoTime();
     Stack stack = new Stack(home, logDir, postgres, kafka);
+    stack.timings.put("postgres", Duration.ofNanos(t1 - t0));
+    stack.timings.put("kafka", Duration.ofNanos(t2 - t1));
     try {
       progress.say("seeding targets: " + STAGING_DB + " (" + options.stagingUsers() + " users), "
           + PRODUCTION_DB + " (" + options.productionUsers() + " users)");
       ExampleTargets.create(postgres, STAGING_DB, options.stagingUsers());
       ExampleTargets.create(postgres, PRODUCTION_DB, options.productionUsers());
+      long t3 = System.nanoTime();
+      stack.timings.put("seed targets", Duration.ofNanos(t3 - t2));
       for (String service : serviceNames()) {
         postgres.recreateDatabase(controlDatabase(service));
         stack.ports.put(service, Ports.free());
@@ -73,6 +81,7 @@ public final class Stack implements AutoCloseable {
       for (ServiceProcess service : stack.services.values()) {
         service.awaitReady(Duration.ofSeconds(120));
       }
+      stack.timings.put("services", Duration.ofNanos(System.nanoTime() - t3));
       progress.say("all services ready; logs in " + logDir);
       return stack;
     } catch (RuntimeException e) {
@@ -145,6 +154,11 @@ public final class Stack implements AutoCloseable {
 
   public Map<String, ServiceProcess> services() {
     return Map.copyOf(services);
+  }
+
+  /** How long each part of {@link #start} took: postgres, kafka, seed targets, services. */
+  public Map<String, Duration> timings() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
   }
 
   public Path home() {

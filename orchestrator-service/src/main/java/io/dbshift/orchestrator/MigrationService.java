@@ -21,6 +21,8 @@ import io.dbshift.orchestrator.workflow.Transition;
 import io.dbshift.support.Inbox;
 import io.dbshift.support.Outbox;
 import io.dbshift.support.OutboxRelay;
+import io.dbshift.support.PermanentFailure;
+import io.dbshift.support.Retries;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,9 +55,17 @@ public class MigrationService {
    * the migration it created, unchanged.
    */
   public Uni<Migration> accept(MigrationRequest request, String requestKey) {
-    return Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey).firstResult()
-            .chain(existing -> existing != null ? Uni.createFrom().item(existing) : create(request, requestKey)))
-        .call(relay::flush);
+    return Retries.onTransientFaults("request " + requestKey, () -> Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey).firstResult()
+            .chain(existing -> {
+              if (existing == null) {
+                return create(request, requestKey);
+              }
+              if (!existing.request.equals(Json.write(request))) {
+                return Uni.createFrom().failure(new RequestKeyConflict(requestKey, existing.id));
+              }
+              return Uni.createFrom().item(existing);
+            }))
+        .call(relay::flush));
   }
 
   private Uni<Migration> create(MigrationRequest request, String requestKey) {
@@ -76,20 +86,32 @@ public class MigrationService {
     return migration.persist().chain(() -> emit(migration.id, decision)).replaceWith(migration);
   }
 
+  /** A request key reused for a different request: the second request is refused, not merged. */
+  public static class RequestKeyConflict extends PermanentFailure {
+    public final String migrationId;
+
+    RequestKeyConflict(String requestKey, String migrationId) {
+      super("the key " + requestKey.substring(requestKey.indexOf(':') + 1) + " was already used for a different request "
+          + "(migration " + migrationId + "); use a new key for a new request");
+      this.migrationId = migrationId;
+    }
+  }
+
   /** Announces a refused request; nothing is created. */
   public Uni<Void> reject(String requestKey, String name, List<FieldError> errors) {
     String id = UUID.nameUUIDFromBytes(requestKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     LOG.warnf("request %s refused: %s", requestKey, errors);
-    return Panache.withTransaction(() -> inbox.seen("reject:" + requestKey).chain(seen -> seen
+    return Retries.onTransientFaults("rejection of " + requestKey, () -> Panache.withTransaction(() -> inbox.seen("reject:" + requestKey).chain(seen -> seen
             ? Uni.createFrom().voidItem()
             : inbox.record("reject:" + requestKey)
                 .chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, new MigrationRejected(id, name, errors))))))
-        .call(relay::flush);
+        .call(relay::flush));
   }
 
   /** Applies a result from the executor or verifier, once. */
   public Uni<Void> onResult(String resultEventId, StepResult result) {
-    return Panache.withTransaction(() -> inbox.seen(resultEventId).chain(seen -> {
+    // A conflicting writer (optimistic lock) or a database hiccup: the retry reloads and decides again.
+    return Retries.onTransientFaults("result " + resultEventId, () -> Panache.withTransaction(() -> inbox.seen(resultEventId).chain(seen -> {
           if (seen) {
             LOG.infof("result %s was handled before; a redelivery changes nothing", resultEventId);
             return Uni.createFrom().voidItem();
@@ -109,7 +131,7 @@ public class MigrationService {
             return inbox.record(resultEventId).chain(() -> emit(migration.id, decision));
           });
         }))
-        .call(relay::flush);
+        .call(relay::flush));
   }
 
   private static void apply(Migration migration, Decision decision, Instant now) {

@@ -25,6 +25,12 @@ public class CommandProcessing {
   @Inject OutboxRelay relay;
 
   public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
+    // A retry after the work succeeded repeats it: every command's work is idempotent (Flyway skips
+    // applied versions, a backfill's predicate skips done rows, checks only read).
+    return Retries.onTransientFaults("command " + command.commandId(), () -> attempt(command, source, work));
+  }
+
+  private Uni<Void> attempt(Command command, String source, Callable<StepResult> work) {
     return Panache.withSession(() -> inbox.seen(command.commandId()))
         .chain(seen -> {
           if (seen) {

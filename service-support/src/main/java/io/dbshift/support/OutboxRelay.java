@@ -1,7 +1,6 @@
 package io.dbshift.support;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -43,11 +42,6 @@ public class OutboxRelay {
 
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
-
-  @Scheduled(every = "${dbshift.outbox.poll-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> poll() {
-    return flush();
-  }
 
   private volatile boolean stopping;
 

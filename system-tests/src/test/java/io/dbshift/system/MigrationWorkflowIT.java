@@ -166,7 +166,7 @@ class MigrationWorkflowIT {
     JsonNode body = Json.MAPPER.readTree(missing.body());
     List<String> fields = new ArrayList<>();
     body.get("fields").forEach(f -> fields.add(f.get("field").asText()));
-    assertEquals(List.of("target", "staging", "migrations[0].version"), fields, missing.body());
+    assertEquals(List.of("target", "staging", "migrations[0].version", "checks"), fields, missing.body());
     assertTrue(body.get("fields").get(0).get("message").asText().contains("unknown target \"prod-eu\""));
 
     HttpResponse<String> wrongShape = post("/migrations", "{\"name\":\"x\",\"migrations\":\"ALTER TABLE\"}");
@@ -176,6 +176,18 @@ class MigrationWorkflowIT {
     assertEquals("must be a list (JSON array)", shapeError.get("message").asText());
 
     assertEquals(400, post("/migrations", "not json").statusCode());
+
+    // The same Idempotency-Key: the same request is the same migration; a different one is refused.
+    String key = UUID.randomUUID().toString();
+    String first = request("idem-" + key.substring(0, 8), "production", "3", "SELECT 1").toString();
+    HttpResponse<String> once = post("/migrations", first, key);
+    HttpResponse<String> twice = post("/migrations", first, key);
+    assertEquals(202, once.statusCode(), once.body());
+    assertEquals(Json.MAPPER.readTree(once.body()).get("id"), Json.MAPPER.readTree(twice.body()).get("id"));
+    HttpResponse<String> conflict = post("/migrations", request("other", "production", "3", "SELECT 2").toString(), key);
+    assertEquals(409, conflict.statusCode(), conflict.body());
+    assertTrue(conflict.body().contains("already used for a different request"), conflict.body());
+    followUntilEnd(Json.MAPPER.readTree(once.body()).get("id").asText(), Duration.ofMinutes(2));
     HttpResponse<String> unknown = get("/migrations/no-such-id");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("no-such-id"));
@@ -215,7 +227,7 @@ class MigrationWorkflowIT {
       List<MigrationRejected> rejected = seen.stream().filter(e -> e.payload() instanceof MigrationRejected)
           .map(e -> (MigrationRejected) e.payload()).toList();
       assertEquals(3, rejected.size(), describe(seen));
-      assertEquals("target, staging, migrations", fieldsOf(rejected, "missing-" + tag));
+      assertEquals("target, staging, migrations, checks", fieldsOf(rejected, "missing-" + tag));
       assertEquals("target", fieldsOf(rejected, "unknown-" + tag));
       assertEquals("migrations", fieldsOf(rejected, "shape-" + tag));
       assertTrue(seen.stream().anyMatch(e -> e.payload() instanceof MigrationCompleted), "the good request did not complete: " + describe(seen));
@@ -342,9 +354,16 @@ class MigrationWorkflowIT {
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post(path, body, null);
+  }
+
+  static HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> get(String path) throws Exception {

@@ -79,6 +79,10 @@ public final class RequestValidator {
         errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
       }
     }
+    if (request.checks().isEmpty()) {
+      errors.add(new FieldError("checks", "at least one integrity check is required: the \"Data integrity checks passing\" "
+          + "checkpoint needs evidence, e.g. {\"rowCount\": \"users\", \"expect\": \"unchanged\"}"));
+    }
     for (int i = 0; i < request.checks().size(); i++) {
       check(errors, "checks[" + i + "]", request.checks().get(i));
     }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class StatementClassifier {
   private static final Set<String> DML = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE");
-  private static final Set<String> WIDE_TARGETS = Set.of("TEXT", "BIGINT", "INT8", "NUMERIC", "DECIMAL", "VARCHAR", "DOUBLE");
+  private static final Set<String> WIDE_TARGETS = Set.of("TEXT", "BIGINT", "INT8", "NUMERIC", "DECIMAL");
 
   private final SchemaSnapshot snapshot;
 
@@ -102,8 +102,8 @@ public final class StatementClassifier {
       return new Classification(ChangeClass.NON_BREAKING, "no action", List.of());
     }
     String verb = a.get(0);
-    boolean constraint = a.contains("CONSTRAINT") || a.contains("PRIMARY") || a.contains("FOREIGN") || a.contains("CHECK")
-        || (a.size() > 1 && a.get(1).equals("UNIQUE"));
+    // ADD CONSTRAINT / PRIMARY KEY / ... is a table constraint; ADD [COLUMN] x ... CHECK (...) is a column.
+    boolean constraint = a.size() > 1 && Set.of("CONSTRAINT", "PRIMARY", "FOREIGN", "CHECK", "UNIQUE", "EXCLUDE").contains(a.get(1));
     if (verb.equals("ADD") && !constraint) {
       String column = columnName(a, 1);
       boolean notNull = Tokens.containsSequence(a, "NOT", "NULL");
@@ -116,6 +116,9 @@ public final class StatementClassifier {
     if (verb.equals("ADD")) {
       return breaking("adds a constraint to " + table + ": old code that writes rows violating it fails"
           + (a.contains("VALID") ? "" : "; add it NOT VALID, then VALIDATE"));
+    }
+    if (verb.equals("VALIDATE")) {
+      return nonBreaking("validates a constraint added NOT VALID: rows already written are checked, new writes were checked already");
     }
     if (verb.equals("DROP")) {
       if (a.size() > 1 && a.get(1).equals("CONSTRAINT")) {
@@ -130,8 +133,11 @@ public final class StatementClassifier {
     if (verb.equals("ALTER")) {
       String column = columnName(a, 1);
       if (a.contains("TYPE")) {
-        String newType = a.get(a.indexOf("TYPE") + 1);
-        return widening(table, column, newType)
+        int typeAt = a.indexOf("TYPE") + 1;
+        String newType = a.get(typeAt);
+        // numeric(p, s) may be narrower than the integer it replaces; only an unconstrained type widens for sure.
+        boolean constrained = typeAt + 1 < a.size() && a.get(typeAt + 1).equals("(");
+        return (constrained ? Optional.<String>empty() : widening(table, column, newType))
             .map(old -> nonBreaking("widens " + column + " from " + old + " to " + newType.toLowerCase(Locale.ROOT)))
             .orElseGet(() -> breaking("changes the type of " + column + " to " + newType.toLowerCase(Locale.ROOT)
                 + ": old code may read or write values it cannot handle"));

@@ -1,6 +1,7 @@
 package io.dbshift.executor.apply;
 
 import io.dbshift.contracts.request.MigrationScript;
+import io.dbshift.executor.TargetRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,16 +38,9 @@ public final class FlywayApplier {
   public record Applied(List<String> versions, String schemaVersion) {}
 
   /** A script the database refused; nothing of it was applied. */
-  public static class ApplyFailedException extends RuntimeException {
-    private final String sqlState;
-
+  public static class ApplyFailedException extends TargetRefusedException {
     ApplyFailedException(String message, String sqlState, Throwable cause) {
-      super(message, cause);
-      this.sqlState = sqlState;
-    }
-
-    public String sqlState() {
-      return sqlState;
+      super(message, sqlState, cause);
     }
   }
 

@@ -2,6 +2,7 @@ package io.dbshift.executor.backfill;
 
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.executor.TargetRefusedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,16 +28,9 @@ public final class KeysetBackfill {
   public record Progress(String table, long rowsUpdated, long rowsScanned, long rowsEstimated, long rowsPerSecond, Long etaSeconds) {}
 
   /** A batch the database refused; batches before it are committed, this one is not. */
-  public static class BatchFailedException extends RuntimeException {
-    private final String sqlState;
-
+  public static class BatchFailedException extends TargetRefusedException {
     BatchFailedException(String message, String sqlState, Throwable cause) {
-      super(message, cause);
-      this.sqlState = sqlState;
-    }
-
-    public String sqlState() {
-      return sqlState;
+      super(message, sqlState, cause);
     }
   }
 

@@ -16,6 +16,7 @@ import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
+import io.dbshift.executor.TargetRefusedException;
 import io.dbshift.executor.analysis.MigrationAnalyzer;
 import io.dbshift.executor.analysis.SchemaSnapshotter;
 import io.dbshift.executor.apply.FlywayApplier;
@@ -76,9 +77,7 @@ public class ExecutorCommandConsumer {
       return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
     } catch (TargetDatabases.UnknownTargetException e) {
       return failed(command, e.getMessage(), null);
-    } catch (FlywayApplier.ApplyFailedException e) {
-      return failed(command, e.getMessage(), e.sqlState());
-    } catch (KeysetBackfill.BatchFailedException e) {
+    } catch (TargetRefusedException e) {
       return failed(command, e.getMessage(), e.sqlState());
     } catch (SQLException e) {
       return failed(command, "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")", e.getSQLState());
@@ -88,6 +87,9 @@ public class ExecutorCommandConsumer {
   private SchemaAnalyzed analyze(AnalyzeSchema command) throws SQLException {
     try (Connection connection = targets.connect(command.target())) {
       connection.setReadOnly(true);
+      try (java.sql.Statement s = connection.createStatement()) {
+        s.execute("SET statement_timeout = '" + targets.target(command.target()).statementTimeout() + "'");
+      }
       SchemaSnapshot snapshot = SchemaSnapshotter.take(connection);
       return new SchemaAnalyzed(command.commandId(), command.migrationId(), command.stepId(), command.target(),
           snapshot, MigrationAnalyzer.analyze(snapshot, command.migrations()));
@@ -124,7 +126,7 @@ public class ExecutorCommandConsumer {
 
   private static StepFailed failed(Command command, String reason, String sqlState) {
     LOG.warnf("%s failed: %s", command.commandId(), reason);
-    return new StepFailed(command.commandId(), command.migrationId(), command.stepId(), command.target(), reason, sqlState);
+    return StepFailed.of(command, reason, sqlState);
   }
 
 }

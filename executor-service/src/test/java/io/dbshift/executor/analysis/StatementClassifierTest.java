@@ -44,6 +44,12 @@ class StatementClassifierTest {
       "DELETE FROM users WHERE id < 0 | DATA_MIGRATION",
       "WITH x AS (SELECT 1) UPDATE users SET age = 1 | DATA_MIGRATION",
       "COMMENT ON TABLE users IS 'x; y' | NON_BREAKING",
+      "ALTER TABLE users ADD COLUMN score int CHECK (score >= 0) | NON_BREAKING",
+      "ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0) NOT VALID | BREAKING",
+      "ALTER TABLE users VALIDATE CONSTRAINT users_age_check | NON_BREAKING",
+      "ALTER TABLE users ALTER COLUMN age TYPE numeric | NON_BREAKING",
+      "ALTER TABLE users ALTER COLUMN age TYPE numeric(3) | BREAKING",
+      "ALTER TABLE users ALTER COLUMN name TYPE varchar(20) | BREAKING",
   })
   void classifiesAfterTheWorkflowTable(String sql, ChangeClass expected) {
     assertEquals(expected, classifier.classify(sql).changeClass(), classifier.classify(sql).reason());

@@ -95,9 +95,9 @@ public final class Notices {
         : e.to() == Phase.COMPLETED ? Severity.SUCCESS
         : Severity.INFO;
     return notice
-        .headline(severity, nameOf(e.name(), e.migrationId()) + ": " + e.from() + " → " + e.to())
+        .headline(severity, nameOf(e.name(), e.migrationId()) + ": " + (e.from() == null ? "new" : e.from()) + " → " + e.to())
         .migration(e.name(), e.migrationId())
-        .field(PHASE, e.from() + " → " + e.to())
+        .field(PHASE, (e.from() == null ? "new" : e.from()) + " → " + e.to())
         .detail(e.reason())
         .build();
   }

@@ -46,6 +46,14 @@ class NoticesTest {
   }
 
   @Test
+  void theFirstPhaseChangeOfAMigrationReadsAsNewRatherThanNull() {
+    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", null, Phase.DESIGN, "request accepted"));
+
+    assertEquals("new → DESIGN", notice.field(Notices.PHASE));
+    assertTrue(notice.headline().contains("new → DESIGN"), notice.headline());
+  }
+
+  @Test
   void planNoticeCarriesRiskReasonsAndThePlan() {
     Notice notice = noticeOf(new MigrationPlanned(
         "m-1", "add-avatar", "high", List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), "1. add column"));

@@ -64,7 +64,8 @@ public final class PlanDocument {
     }
 
     md.append("\n### Rollback Procedure\n");
-    md.append("1. A failed step stops the migration: each script runs in one transaction, so the failing target is left as it was\n");
+    md.append("1. A failed step stops the migration: the failing script's transaction is rolled back; versions applied before it "
+        + "and backfill batches committed before the failure stay\n");
     boolean allDown = request.migrations().stream().allMatch(m -> m.down() != null && !m.down().isBlank());
     if (allDown) {
       md.append("2. Undo applied versions in reverse order with their down scripts:\n");

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Risk from the design analysis and the target's table sizes: breaking changes are High; data
- * changes and blocking index builds on large tables are Medium; anything else is Low.
+ * Risk from the design analysis and the target's table sizes. High: a breaking statement, or a
+ * data-changing statement inside a script on a table of {@value #LARGE_TABLE_ROWS} rows or more
+ * (one long transaction). Medium: such a statement on a smaller table, a batched backfill or a
+ * blocking index build on a large table. Low: everything else.
  */
 public final class RiskAssessor {
   /** Tables at least this large make row-touching work Medium risk. */

@@ -55,8 +55,11 @@ public class MigrationResource {
       return Uni.createFrom().item(badRequest("the migration request is invalid; nothing was started", errors));
     }
     String key = idempotencyKey == null || idempotencyKey.isBlank() ? "rest:" + UUID.randomUUID() : "rest:" + idempotencyKey;
-    return service.accept(request, key).map(m -> Response.accepted(summary(m))
-        .location(URI.create("/migrations/" + m.id)).build());
+    return service.accept(request, key)
+        .map(m -> Response.accepted(summary(m)).location(URI.create("/migrations/" + m.id)).build())
+        .onFailure(MigrationService.RequestKeyConflict.class)
+        .recoverWithItem(e -> Response.status(409).type(MediaType.APPLICATION_JSON)
+            .entity(new ErrorBody(e.getMessage(), List.of(new FieldError("Idempotency-Key", "already used for a different request")))).build());
   }
 
   @GET

@@ -42,8 +42,8 @@ public class VerifierCommandConsumer {
   }
 
   StepResult execute(Command command) {
-    IntegrityChecks checks = new IntegrityChecks(targets.target(command.target()).statementTimeout());
     try (Connection connection = targets.connect(command.target())) {
+      IntegrityChecks checks = new IntegrityChecks(targets.target(command.target()).statementTimeout());
       if (command instanceof CaptureBaseline c) {
         return new BaselineCaptured(c.commandId(), c.migrationId(), c.stepId(), c.target(), checks.countRows(connection, c.tables()));
       } else if (command instanceof RunChecks c) {
@@ -61,6 +61,6 @@ public class VerifierCommandConsumer {
 
   private static StepFailed failed(Command command, String reason, String sqlState) {
     LOG.warnf("%s failed: %s", command.commandId(), reason);
-    return new StepFailed(command.commandId(), command.migrationId(), command.stepId(), command.target(), reason, sqlState);
+    return StepFailed.of(command, reason, sqlState);
   }
 }
