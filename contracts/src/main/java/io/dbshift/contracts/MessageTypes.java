@@ -30,49 +30,63 @@ import java.util.Map;
  * renamed; new ones are added.
  */
 public final class MessageTypes {
-  public static final String PREFIX = "io.dbshift.";
+    public static final String PREFIX = "io.dbshift.";
 
-  private static final List<Class<? extends Payload>> ALL =
-      List.of(
-          AnalyzeSchema.class, ApplyMigration.class, RunBackfill.class, CaptureBaseline.class, RunChecks.class,
-          SchemaAnalyzed.class, MigrationApplied.class, BackfillCompleted.class, BaselineCaptured.class,
-          ChecksCompleted.class, StepFailed.class,
-          MigrationRequested.class, MigrationRejected.class, MigrationPhaseChanged.class, MigrationPlanned.class,
-          StepStarted.class, StepCompleted.class, CheckpointReached.class, BackfillProgressed.class,
-          MigrationCompleted.class, MigrationFailed.class);
+    private static final List<Class<? extends Payload>> ALL = List.of(
+            AnalyzeSchema.class,
+            ApplyMigration.class,
+            RunBackfill.class,
+            CaptureBaseline.class,
+            RunChecks.class,
+            SchemaAnalyzed.class,
+            MigrationApplied.class,
+            BackfillCompleted.class,
+            BaselineCaptured.class,
+            ChecksCompleted.class,
+            StepFailed.class,
+            MigrationRequested.class,
+            MigrationRejected.class,
+            MigrationPhaseChanged.class,
+            MigrationPlanned.class,
+            StepStarted.class,
+            StepCompleted.class,
+            CheckpointReached.class,
+            BackfillProgressed.class,
+            MigrationCompleted.class,
+            MigrationFailed.class);
 
-  private static final Map<String, Class<? extends Payload>> BY_TYPE = new LinkedHashMap<>();
+    private static final Map<String, Class<? extends Payload>> BY_TYPE = new LinkedHashMap<>();
 
-  static {
-    for (Class<? extends Payload> type : ALL) {
-      BY_TYPE.put(PREFIX + type.getSimpleName(), type);
+    static {
+        for (Class<? extends Payload> type : ALL) {
+            BY_TYPE.put(PREFIX + type.getSimpleName(), type);
+        }
     }
-  }
 
-  private MessageTypes() {}
+    private MessageTypes() {}
 
-  public static String typeOf(Class<?> payloadClass) {
-    String type = PREFIX + payloadClass.getSimpleName();
-    if (!BY_TYPE.containsKey(type)) {
-      throw new IllegalArgumentException(payloadClass.getName() + " is not a registered dbshift payload");
+    public static String typeOf(Class<?> payloadClass) {
+        String type = PREFIX + payloadClass.getSimpleName();
+        if (!BY_TYPE.containsKey(type)) {
+            throw new IllegalArgumentException(payloadClass.getName() + " is not a registered dbshift payload");
+        }
+        return type;
     }
-    return type;
-  }
 
-  public static Class<? extends Payload> classOf(String type) {
-    Class<? extends Payload> payloadClass = BY_TYPE.get(type);
-    if (payloadClass == null) {
-      throw new WireFormatException("unknown event type \"" + type + "\"");
+    public static Class<? extends Payload> classOf(String type) {
+        Class<? extends Payload> payloadClass = BY_TYPE.get(type);
+        if (payloadClass == null) {
+            throw new WireFormatException("unknown event type \"" + type + "\"");
+        }
+        return payloadClass;
     }
-    return payloadClass;
-  }
 
-  public static boolean isKnown(String type) {
-    return BY_TYPE.containsKey(type);
-  }
+    public static boolean isKnown(String type) {
+        return BY_TYPE.containsKey(type);
+    }
 
-  /** Every registered type, for documentation and tests. */
-  public static Map<String, Class<? extends Payload>> all() {
-    return Map.copyOf(BY_TYPE);
-  }
+    /** Every registered type, for documentation and tests. */
+    public static Map<String, Class<? extends Payload>> all() {
+        return Map.copyOf(BY_TYPE);
+    }
 }

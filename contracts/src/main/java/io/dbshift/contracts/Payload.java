@@ -5,6 +5,6 @@ package io.dbshift.contracts;
  * to one migration; its id is the Kafka key and the CloudEvent subject.
  */
 public interface Payload {
-  /** The migration this payload belongs to. */
-  String migrationId();
+    /** The migration this payload belongs to. */
+    String migrationId();
 }

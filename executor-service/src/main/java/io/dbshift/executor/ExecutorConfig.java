@@ -6,11 +6,11 @@ import io.smallrye.config.WithDefault;
 /** How the executor treats targets. */
 @ConfigMapping(prefix = "dbshift.executor")
 public interface ExecutorConfig {
-  /** How long a DDL statement or a backfill batch may wait for a lock before it fails, instead of queueing traffic behind it. */
-  @WithDefault("5s")
-  String lockTimeout();
+    /** How long a DDL statement or a backfill batch may wait for a lock before it fails, instead of queueing traffic behind it. */
+    @WithDefault("5s")
+    String lockTimeout();
 
-  /** The longest a single backfill batch may run. */
-  @WithDefault("60s")
-  String batchStatementTimeout();
+    /** The longest a single backfill batch may run. */
+    @WithDefault("60s")
+    String batchStatementTimeout();
 }

@@ -5,14 +5,14 @@ package io.dbshift.executor;
  * fails. The message says what and where; the SQLSTATE is PostgreSQL's, when it gave one.
  */
 public class TargetRefusedException extends RuntimeException {
-  private final String sqlState;
+    private final String sqlState;
 
-  public TargetRefusedException(String message, String sqlState, Throwable cause) {
-    super(message, cause);
-    this.sqlState = sqlState;
-  }
+    public TargetRefusedException(String message, String sqlState, Throwable cause) {
+        super(message, cause);
+        this.sqlState = sqlState;
+    }
 
-  public String sqlState() {
-    return sqlState;
-  }
+    public String sqlState() {
+        return sqlState;
+    }
 }

@@ -20,201 +20,237 @@ import java.util.stream.Stream;
  * removed on close. As root, the cluster runs as the {@code postgres} user, since initdb refuses root.
  */
 public final class LocalPostgres implements AutoCloseable {
-  private final String host;
-  private final int port;
-  private final String user;
-  private final String password;
-  private final Path dataDir;
-  private final Path binDir;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final Path dataDir;
+    private final Path binDir;
 
-  /** A server someone else runs, described but not contacted (for configuration only). */
-  public static LocalPostgres describing(String host, int port, String user, String password) {
-    return new LocalPostgres(host, port, user, password, null, null);
-  }
-
-  private LocalPostgres(String host, int port, String user, String password, Path dataDir, Path binDir) {
-    this.host = host;
-    this.port = port;
-    this.user = user;
-    this.password = password;
-    this.dataDir = dataDir;
-    this.binDir = binDir;
-  }
-
-  /** Connects to the configured server, or starts a throwaway cluster. */
-  public static LocalPostgres startOrConnect() {
-    String configuredHost = System.getenv("DBSHIFT_PG_HOST");
-    if (configuredHost != null && !configuredHost.isBlank()) {
-      LocalPostgres external = new LocalPostgres(
-          configuredHost,
-          Integer.parseInt(env("DBSHIFT_PG_PORT", "5432")),
-          env("DBSHIFT_PG_USER", "postgres"),
-          env("DBSHIFT_PG_PASSWORD", ""),
-          null,
-          null);
-      external.awaitConnectable();
-      return external;
+    /** A server someone else runs, described but not contacted (for configuration only). */
+    public static LocalPostgres describing(String host, int port, String user, String password) {
+        return new LocalPostgres(host, port, user, password, null, null);
     }
-    return startThrowaway();
-  }
 
-  private static LocalPostgres startThrowaway() {
-    Path bin = findBinDir();
-    int port = Ports.free();
-    try {
-      Path dir = Files.createTempDirectory("dbshift-pg-");
-      boolean root = "root".equals(System.getProperty("user.name"));
-      if (root) {
-        Processes.run(List.of("chown", "postgres:postgres", dir.toString()), null);
-      }
-      Path data = dir.resolve("data");
-      Processes.run(asOwner(root, List.of(
-          bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "dbshift", "--auth=trust",
-          "-E", "UTF8", "--locale=C", "--no-sync")), null);
-      Processes.run(asOwner(root, List.of(
-          bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(),
-          "-w", "-t", "60", "-o",
-          "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=300"
-              + " -c shared_buffers=256MB -c max_wal_size=2GB",
-          "start")), null);
-      LocalPostgres pg = new LocalPostgres("127.0.0.1", port, "dbshift", "", dir, bin);
-      Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
-      pg.awaitConnectable();
-      return pg;
-    } catch (IOException e) {
-      throw new IllegalStateException("could not create a throwaway PostgreSQL cluster: " + e.getMessage(), e);
+    private LocalPostgres(String host, int port, String user, String password, Path dataDir, Path binDir) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.dataDir = dataDir;
+        this.binDir = binDir;
     }
-  }
 
-  private static List<String> asOwner(boolean root, List<String> command) {
-    if (!root) {
-      return command;
-    }
-    List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-    wrapped.addAll(command);
-    return wrapped;
-  }
-
-  private static Path findBinDir() {
-    Path base = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(base)) {
-      try (Stream<Path> versions = Files.list(base)) {
-        var newest = versions
-            .filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
-            .max(Comparator.comparingInt(p -> parseIntOr(p.getFileName().toString(), 0)));
-        if (newest.isPresent()) {
-          return newest.get().resolve("bin");
+    /** Connects to the configured server, or starts a throwaway cluster. */
+    public static LocalPostgres startOrConnect() {
+        String configuredHost = System.getenv("DBSHIFT_PG_HOST");
+        if (configuredHost != null && !configuredHost.isBlank()) {
+            LocalPostgres external = new LocalPostgres(
+                    configuredHost,
+                    Integer.parseInt(env("DBSHIFT_PG_PORT", "5432")),
+                    env("DBSHIFT_PG_USER", "postgres"),
+                    env("DBSHIFT_PG_PASSWORD", ""),
+                    null,
+                    null);
+            external.awaitConnectable();
+            return external;
         }
-      } catch (IOException ignored) {
-        // fall through to the error below
-      }
+        return startThrowaway();
     }
-    throw new IllegalStateException(
-        "no PostgreSQL server binaries found under /usr/lib/postgresql. Install them "
-            + "(Debian: apt-get install postgresql) or point dbshift at a running server with "
-            + "DBSHIFT_PG_HOST, DBSHIFT_PG_PORT, DBSHIFT_PG_USER and DBSHIFT_PG_PASSWORD.");
-  }
 
-  private void awaitConnectable() {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    SQLException last = null;
-    while (System.nanoTime() < deadline) {
-      try (Connection ignored = connect("postgres")) {
-        return;
-      } catch (SQLException e) {
-        last = e;
-        Processes.pause(200);
-      }
+    private static LocalPostgres startThrowaway() {
+        Path bin = findBinDir();
+        int port = Ports.free();
+        try {
+            Path dir = Files.createTempDirectory("dbshift-pg-");
+            boolean root = "root".equals(System.getProperty("user.name"));
+            if (root) {
+                Processes.run(List.of("chown", "postgres:postgres", dir.toString()), null);
+            }
+            Path data = dir.resolve("data");
+            Processes.run(
+                    asOwner(
+                            root,
+                            List.of(
+                                    bin.resolve("initdb").toString(),
+                                    "-D",
+                                    data.toString(),
+                                    "-U",
+                                    "dbshift",
+                                    "--auth=trust",
+                                    "-E",
+                                    "UTF8",
+                                    "--locale=C",
+                                    "--no-sync")),
+                    null);
+            Processes.run(
+                    asOwner(
+                            root,
+                            List.of(
+                                    bin.resolve("pg_ctl").toString(),
+                                    "-D",
+                                    data.toString(),
+                                    "-l",
+                                    dir.resolve("postgres.log").toString(),
+                                    "-w",
+                                    "-t",
+                                    "60",
+                                    "-o",
+                                    "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir
+                                            + " -c max_connections=300"
+                                            + " -c shared_buffers=256MB -c max_wal_size=2GB",
+                                    "start")),
+                    null);
+            LocalPostgres pg = new LocalPostgres("127.0.0.1", port, "dbshift", "", dir, bin);
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
+            pg.awaitConnectable();
+            return pg;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a throwaway PostgreSQL cluster: " + e.getMessage(), e);
+        }
     }
-    throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " is not reachable: "
-        + (last == null ? "timed out" : last.getMessage()));
-  }
 
-  public Connection connect(String database) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    if (!password.isEmpty()) {
-      props.setProperty("password", password);
+    private static List<String> asOwner(boolean root, List<String> command) {
+        if (!root) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        wrapped.addAll(command);
+        return wrapped;
     }
-    return DriverManager.getConnection(jdbcUrl(database), props);
-  }
 
-  /** Drops and creates a database. */
-  public void recreateDatabase(String name) {
-    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
-      s.execute("CREATE DATABASE \"" + name + "\"");
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
+    private static Path findBinDir() {
+        Path base = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(base)) {
+            try (Stream<Path> versions = Files.list(base)) {
+                var newest = versions.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
+                        .max(Comparator.comparingInt(
+                                p -> parseIntOr(p.getFileName().toString(), 0)));
+                if (newest.isPresent()) {
+                    return newest.get().resolve("bin");
+                }
+            } catch (IOException ignored) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalStateException("no PostgreSQL server binaries found under /usr/lib/postgresql. Install them "
+                + "(Debian: apt-get install postgresql) or point dbshift at a running server with "
+                + "DBSHIFT_PG_HOST, DBSHIFT_PG_PORT, DBSHIFT_PG_USER and DBSHIFT_PG_PASSWORD.");
     }
-  }
 
-  public String jdbcUrl(String database) {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
-  }
-
-  /** The Vert.x reactive client's URL form. */
-  public String reactiveUrl(String database) {
-    return "postgresql://" + host + ":" + port + "/" + database;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public String user() {
-    return user;
-  }
-
-  public String password() {
-    return password;
-  }
-
-  /** The postmaster's process id of a throwaway cluster; -1 for a server that is not ours. */
-  public long pid() {
-    if (dataDir == null) {
-      return -1;
+    private void awaitConnectable() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection ignored = connect("postgres")) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Processes.pause(200);
+            }
+        }
+        throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " is not reachable: "
+                + (last == null ? "timed out" : last.getMessage()));
     }
-    try {
-      return Long.parseLong(Files.readAllLines(dataDir.resolve("data/postmaster.pid")).get(0).trim());
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
 
-  public boolean isThrowaway() {
-    return dataDir != null;
-  }
-
-  @Override
-  public synchronized void close() {
-    if (dataDir == null || !Files.exists(dataDir)) {
-      return;
+    public Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (!password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        return DriverManager.getConnection(jdbcUrl(database), props);
     }
-    boolean root = "root".equals(System.getProperty("user.name"));
-    try {
-      Processes.run(asOwner(root, List.of(
-          binDir.resolve("pg_ctl").toString(), "-D", dataDir.resolve("data").toString(), "-m", "immediate", "-w", "stop")), null);
-    } catch (RuntimeException ignored) {
-      // already stopped
-    }
-    Processes.deleteRecursively(dataDir);
-  }
 
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
-  }
-
-  private static int parseIntOr(String s, int fallback) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return fallback;
+    /** Drops and creates a database. */
+    public void recreateDatabase(String name) {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            s.execute("CREATE DATABASE \"" + name + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
+        }
     }
-  }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** The Vert.x reactive client's URL form. */
+    public String reactiveUrl(String database) {
+        return "postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The postmaster's process id of a throwaway cluster; -1 for a server that is not ours. */
+    public long pid() {
+        if (dataDir == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("data/postmaster.pid"))
+                    .get(0)
+                    .trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    public boolean isThrowaway() {
+        return dataDir != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (dataDir == null || !Files.exists(dataDir)) {
+            return;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        try {
+            Processes.run(
+                    asOwner(
+                            root,
+                            List.of(
+                                    binDir.resolve("pg_ctl").toString(),
+                                    "-D",
+                                    dataDir.resolve("data").toString(),
+                                    "-m",
+                                    "immediate",
+                                    "-w",
+                                    "stop")),
+                    null);
+        } catch (RuntimeException ignored) {
+            // already stopped
+        }
+        Processes.deleteRecursively(dataDir);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static int parseIntOr(String s, int fallback) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
 }

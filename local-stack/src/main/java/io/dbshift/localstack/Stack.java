@@ -14,171 +14,178 @@ import java.util.Map;
  * a Kafka broker, and the four services, each in its own JVM. Used by the demo and the system tests.
  */
 public final class Stack implements AutoCloseable {
-  public static final List<String> SERVICES =
-      List.of("orchestrator-service", "executor-service", "verifier-service", "notifier-service");
-  public static final String STAGING_DB = "shop_staging";
-  public static final String PRODUCTION_DB = "shop_production";
+    public static final List<String> SERVICES =
+            List.of("orchestrator-service", "executor-service", "verifier-service", "notifier-service");
+    public static final String STAGING_DB = "shop_staging";
+    public static final String PRODUCTION_DB = "shop_production";
 
-  private final Path home;
-  private final Path logDir;
-  private final LocalPostgres postgres;
-  private final LocalKafka kafka;
-  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-  private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private final Map<String, Duration> timings = new LinkedHashMap<>();
+    private final Path home;
+    private final Path logDir;
+    private final LocalPostgres postgres;
+    private final LocalKafka kafka;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Duration> timings = new LinkedHashMap<>();
 
-  /** Sizes of the seeded example targets. */
-  public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
-    public static Options defaults() {
-      return new Options(20_000, 200_000, Map.of());
-    }
-  }
-
-  private Stack(Path home, Path logDir, LocalPostgres postgres, LocalKafka kafka) {
-    this.home = home;
-    this.logDir = logDir;
-    this.postgres = postgres;
-    this.kafka = kafka;
-  }
-
-  /** Starts PostgreSQL and Kafka, seeds the example targets, starts the services and waits until all are ready. */
-  public static Stack start(Path home, Options options, Progress progress) {
-    Path logDir;
-    try {
-      logDir = Files.createDirectories(home.resolve("target/local-stack-logs"));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create " + home.resolve("target/local-stack-logs"), e);
-    }
-    long t0 = System.nanoTime();
-    progress.say("starting PostgreSQL");
-    LocalPostgres postgres = LocalPostgres.startOrConnect();
-    long t1 = System.nanoTime();
-    progress.say("PostgreSQL ready at " + postgres.host() + ":" + postgres.port()
-        + (postgres.isThrowaway() ? " (throwaway cluster)" : ""));
-    progress.say("starting Kafka broker (KRaft)");
-    LocalKafka kafka = LocalKafka.startOrConnect(home, Topics.all());
-    progress.say("Kafka ready at " + kafka.bootstrapServers());
-    long t2 = System.nanoTime();
-    Stack stack = new Stack(home, logDir, postgres, kafka);
-    stack.timings.put("postgres", Duration.ofNanos(t1 - t0));
-    stack.timings.put("kafka", Duration.ofNanos(t2 - t1));
-    try {
-      progress.say("seeding targets: " + STAGING_DB + " (" + options.stagingUsers() + " users), "
-          + PRODUCTION_DB + " (" + options.productionUsers() + " users)");
-      ExampleTargets.create(postgres, STAGING_DB, options.stagingUsers());
-      ExampleTargets.create(postgres, PRODUCTION_DB, options.productionUsers());
-      long t3 = System.nanoTime();
-      stack.timings.put("seed targets", Duration.ofNanos(t3 - t2));
-      for (String service : serviceNames()) {
-        postgres.recreateDatabase(controlDatabase(service));
-        stack.ports.put(service, Ports.free());
-      }
-      progress.say("starting " + String.join(", ", serviceNames()));
-      for (String service : serviceNames()) {
-        stack.services.put(service, ServiceProcess.start(service, home, stack.ports.get(service), logDir,
-            configFor(service, postgres, kafka.bootstrapServers(), options.extraConfig())));
-      }
-      for (ServiceProcess service : stack.services.values()) {
-        service.awaitReady(Duration.ofSeconds(120));
-      }
-      stack.timings.put("services", Duration.ofNanos(System.nanoTime() - t3));
-      progress.say("all services ready; logs in " + logDir);
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
-  }
-
-  /**
-   * The configuration each service gets: its control database, the broker, and the targets it may
-   * reach. docker-compose.yml sets the same keys; a test keeps the two in step.
-   */
-  public static Map<String, String> configFor(String service, LocalPostgres postgres, String bootstrapServers,
-      Map<String, String> extra) {
-    String db = controlDatabase(service);
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(db));
-    config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(db));
-    config.put("quarkus.datasource.username", postgres.user());
-    config.put("quarkus.datasource.password", postgres.password());
-    config.put("kafka.bootstrap.servers", bootstrapServers);
-    switch (service) {
-      case "executor-service", "verifier-service" -> {
-        for (Map.Entry<String, String> target : Map.of("staging", STAGING_DB, "production", PRODUCTION_DB).entrySet()) {
-          String prefix = "dbshift.targets." + target.getKey() + ".";
-          config.put(prefix + "jdbc-url", postgres.jdbcUrl(target.getValue()));
-          config.put(prefix + "username", postgres.user());
-          config.put(prefix + "password", postgres.password());
+    /** Sizes of the seeded example targets. */
+    public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
+        public static Options defaults() {
+            return new Options(20_000, 200_000, Map.of());
         }
-      }
-      case "orchestrator-service" -> config.put("dbshift.orchestrator.targets", "staging,production");
-      default -> { }
     }
-    extra.forEach((key, value) -> {
-      String prefix = service + ":";
-      if (key.startsWith(prefix)) {
-        config.put(key.substring(prefix.length()), value);
-      } else if (!key.contains(":")) {
-        config.put(key, value);
-      }
-    });
-    return config;
-  }
 
-  /** The services to run: all of them, or the subset named by {@code -Ddbshift.services=a,b} (for debugging one service). */
-  static List<String> serviceNames() {
-    String only = System.getProperty("dbshift.services", "");
-    return only.isBlank() ? SERVICES : List.of(only.split(","));
-  }
+    private Stack(Path home, Path logDir, LocalPostgres postgres, LocalKafka kafka) {
+        this.home = home;
+        this.logDir = logDir;
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
 
-  public static String controlDatabase(String service) {
-    return "dbshift_" + service.replace("-service", "");
-  }
+    /** Starts PostgreSQL and Kafka, seeds the example targets, starts the services and waits until all are ready. */
+    public static Stack start(Path home, Options options, Progress progress) {
+        Path logDir;
+        try {
+            logDir = Files.createDirectories(home.resolve("target/local-stack-logs"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + home.resolve("target/local-stack-logs"), e);
+        }
+        long t0 = System.nanoTime();
+        progress.say("starting PostgreSQL");
+        LocalPostgres postgres = LocalPostgres.startOrConnect();
+        long t1 = System.nanoTime();
+        progress.say("PostgreSQL ready at " + postgres.host() + ":" + postgres.port()
+                + (postgres.isThrowaway() ? " (throwaway cluster)" : ""));
+        progress.say("starting Kafka broker (KRaft)");
+        LocalKafka kafka = LocalKafka.startOrConnect(home, Topics.all());
+        progress.say("Kafka ready at " + kafka.bootstrapServers());
+        long t2 = System.nanoTime();
+        Stack stack = new Stack(home, logDir, postgres, kafka);
+        stack.timings.put("postgres", Duration.ofNanos(t1 - t0));
+        stack.timings.put("kafka", Duration.ofNanos(t2 - t1));
+        try {
+            progress.say("seeding targets: " + STAGING_DB + " (" + options.stagingUsers() + " users), " + PRODUCTION_DB
+                    + " (" + options.productionUsers() + " users)");
+            ExampleTargets.create(postgres, STAGING_DB, options.stagingUsers());
+            ExampleTargets.create(postgres, PRODUCTION_DB, options.productionUsers());
+            long t3 = System.nanoTime();
+            stack.timings.put("seed targets", Duration.ofNanos(t3 - t2));
+            for (String service : serviceNames()) {
+                postgres.recreateDatabase(controlDatabase(service));
+                stack.ports.put(service, Ports.free());
+            }
+            progress.say("starting " + String.join(", ", serviceNames()));
+            for (String service : serviceNames()) {
+                stack.services.put(
+                        service,
+                        ServiceProcess.start(
+                                service,
+                                home,
+                                stack.ports.get(service),
+                                logDir,
+                                configFor(service, postgres, kafka.bootstrapServers(), options.extraConfig())));
+            }
+            for (ServiceProcess service : stack.services.values()) {
+                service.awaitReady(Duration.ofSeconds(120));
+            }
+            stack.timings.put("services", Duration.ofNanos(System.nanoTime() - t3));
+            progress.say("all services ready; logs in " + logDir);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
 
-  public ServiceProcess service(String name) {
-    return services.get(name);
-  }
+    /**
+     * The configuration each service gets: its control database, the broker, and the targets it may
+     * reach. docker-compose.yml sets the same keys; a test keeps the two in step.
+     */
+    public static Map<String, String> configFor(
+            String service, LocalPostgres postgres, String bootstrapServers, Map<String, String> extra) {
+        String db = controlDatabase(service);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(db));
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(db));
+        config.put("quarkus.datasource.username", postgres.user());
+        config.put("quarkus.datasource.password", postgres.password());
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        switch (service) {
+            case "executor-service", "verifier-service" -> {
+                for (Map.Entry<String, String> target : Map.of("staging", STAGING_DB, "production", PRODUCTION_DB)
+                        .entrySet()) {
+                    String prefix = "dbshift.targets." + target.getKey() + ".";
+                    config.put(prefix + "jdbc-url", postgres.jdbcUrl(target.getValue()));
+                    config.put(prefix + "username", postgres.user());
+                    config.put(prefix + "password", postgres.password());
+                }
+            }
+            case "orchestrator-service" -> config.put("dbshift.orchestrator.targets", "staging,production");
+            default -> {}
+        }
+        extra.forEach((key, value) -> {
+            String prefix = service + ":";
+            if (key.startsWith(prefix)) {
+                config.put(key.substring(prefix.length()), value);
+            } else if (!key.contains(":")) {
+                config.put(key, value);
+            }
+        });
+        return config;
+    }
 
-  public String orchestratorUrl() {
-    return services.get("orchestrator-service").url();
-  }
+    /** The services to run: all of them, or the subset named by {@code -Ddbshift.services=a,b} (for debugging one service). */
+    static List<String> serviceNames() {
+        String only = System.getProperty("dbshift.services", "");
+        return only.isBlank() ? SERVICES : List.of(only.split(","));
+    }
 
-  public LocalPostgres postgres() {
-    return postgres;
-  }
+    public static String controlDatabase(String service) {
+        return "dbshift_" + service.replace("-service", "");
+    }
 
-  public LocalKafka kafka() {
-    return kafka;
-  }
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
 
-  public Map<String, ServiceProcess> services() {
-    return Map.copyOf(services);
-  }
+    public String orchestratorUrl() {
+        return services.get("orchestrator-service").url();
+    }
 
-  /** How long each part of {@link #start} took: postgres, kafka, seed targets, services. */
-  public Map<String, Duration> timings() {
-    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
-  }
+    public LocalPostgres postgres() {
+        return postgres;
+    }
 
-  public Path home() {
-    return home;
-  }
+    public LocalKafka kafka() {
+        return kafka;
+    }
 
-  public Path logDir() {
-    return logDir;
-  }
+    public Map<String, ServiceProcess> services() {
+        return Map.copyOf(services);
+    }
 
-  @Override
-  public void close() {
-    services.values().forEach(ServiceProcess::close);
-    kafka.close();
-    postgres.close();
-  }
+    /** How long each part of {@link #start} took: postgres, kafka, seed targets, services. */
+    public Map<String, Duration> timings() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+    }
 
-  /** Where the stack reports what it is doing. */
-  @FunctionalInterface
-  public interface Progress {
-    void say(String message);
-  }
+    public Path home() {
+        return home;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        services.values().forEach(ServiceProcess::close);
+        kafka.close();
+        postgres.close();
+    }
+
+    /** Where the stack reports what it is doing. */
+    @FunctionalInterface
+    public interface Progress {
+        void say(String message);
+    }
 }

@@ -22,54 +22,56 @@ import java.time.Instant;
 @Entity
 @Table(name = "migration")
 public class Migration extends PanacheEntityBase {
-  @Id public String id;
+    @Id
+    public String id;
 
-  /** Idempotency key of the request that created it: a redelivered request finds this row. */
-  @Column(name = "request_key")
-  public String requestKey;
+    /** Idempotency key of the request that created it: a redelivered request finds this row. */
+    @Column(name = "request_key")
+    public String requestKey;
 
-  public String name;
-  public String target;
-  public String staging;
+    public String name;
+    public String target;
+    public String staging;
 
-  @Column(name = "requested_by")
-  public String requestedBy;
+    @Column(name = "requested_by")
+    public String requestedBy;
 
-  /** The request as received, JSON. */
-  public String request;
+    /** The request as received, JSON. */
+    public String request;
 
-  @Enumerated(EnumType.STRING)
-  public Phase phase;
+    @Enumerated(EnumType.STRING)
+    public Phase phase;
 
-  @Column(name = "step_index")
-  public int stepIndex;
+    @Column(name = "step_index")
+    public int stepIndex;
 
-  /** {@link Evidence} as JSON. */
-  public String evidence;
+    /** {@link Evidence} as JSON. */
+    public String evidence;
 
-  /** The plan document, Markdown; set when the plan phase is reached. */
-  public String plan;
+    /** The plan document, Markdown; set when the plan phase is reached. */
+    public String plan;
 
-  @Column(name = "created_at")
-  public Instant createdAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
 
-  @Column(name = "updated_at")
-  public Instant updatedAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
 
-  @Column(name = "finished_at")
-  public Instant finishedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
 
-  @Version public long version;
+    @Version
+    public long version;
 
-  public MigrationRequest parsedRequest() {
-    return Json.read(request, MigrationRequest.class);
-  }
+    public MigrationRequest parsedRequest() {
+        return Json.read(request, MigrationRequest.class);
+    }
 
-  public Evidence parsedEvidence() {
-    return Json.read(evidence, Evidence.class);
-  }
+    public Evidence parsedEvidence() {
+        return Json.read(evidence, Evidence.class);
+    }
 
-  public MigrationState state() {
-    return new MigrationState(id, parsedRequest(), phase, stepIndex, parsedEvidence(), createdAt);
-  }
+    public MigrationState state() {
+        return new MigrationState(id, parsedRequest(), phase, stepIndex, parsedEvidence(), createdAt);
+    }
 }

@@ -38,128 +38,156 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class MigrationService {
-  static final String SOURCE = "/dbshift/orchestrator";
-  private static final Logger LOG = Logger.getLogger(MigrationService.class);
+    static final String SOURCE = "/dbshift/orchestrator";
+    private static final Logger LOG = Logger.getLogger(MigrationService.class);
 
-  @Inject Outbox outbox;
-  @Inject Inbox inbox;
-  @Inject OutboxRelay relay;
-  @Inject OrchestratorConfig config;
+    @Inject
+    Outbox outbox;
 
-  public List<FieldError> validate(MigrationRequest request) {
-    return new RequestValidator(config.targets()).validate(request);
-  }
+    @Inject
+    Inbox inbox;
 
-  /**
-   * Creates the migration for a valid request and starts it. A request key seen before returns
-   * the migration it created, unchanged.
-   */
-  public Uni<Migration> accept(MigrationRequest request, String requestKey) {
-    return Retries.onTransientFaults("request " + requestKey, () -> Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey).firstResult()
-            .chain(existing -> {
-              if (existing == null) {
-                return create(request, requestKey);
-              }
-              if (!existing.request.equals(Json.write(request))) {
-                return Uni.createFrom().failure(new RequestKeyConflict(requestKey, existing.id));
-              }
-              return Uni.createFrom().item(existing);
-            }))
-        .call(relay::flush));
-  }
+    @Inject
+    OutboxRelay relay;
 
-  private Uni<Migration> create(MigrationRequest request, String requestKey) {
-    Instant now = Instant.now();
-    Migration migration = new Migration();
-    migration.id = UUID.randomUUID().toString();
-    migration.requestKey = requestKey;
-    migration.name = request.name();
-    migration.target = request.target();
-    migration.staging = request.staging();
-    migration.requestedBy = request.requestedBy();
-    migration.request = Json.write(request);
-    migration.createdAt = now;
-    MigrationState initial = new MigrationState(migration.id, request, null, 0, new Evidence(), now);
-    Decision decision = Transition.start(initial, now);
-    apply(migration, decision, now);
-    LOG.infof("migration %s (%s) accepted: %d steps", migration.id, request.name(), Steps.of(request).size());
-    return migration.persist().chain(() -> emit(migration.id, decision)).replaceWith(migration);
-  }
+    @Inject
+    OrchestratorConfig config;
 
-  /** A request key reused for a different request: the second request is refused, not merged. */
-  public static class RequestKeyConflict extends PermanentFailure {
-    public final String migrationId;
-
-    RequestKeyConflict(String requestKey, String migrationId) {
-      super("the key " + requestKey.substring(requestKey.indexOf(':') + 1) + " was already used for a different request "
-          + "(migration " + migrationId + "); use a new key for a new request");
-      this.migrationId = migrationId;
+    public List<FieldError> validate(MigrationRequest request) {
+        return new RequestValidator(config.targets()).validate(request);
     }
-  }
 
-  /** Announces a refused request; nothing is created. */
-  public Uni<Void> reject(String requestKey, String name, List<FieldError> errors) {
-    String id = UUID.nameUUIDFromBytes(requestKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    LOG.warnf("request %s refused: %s", requestKey, errors);
-    return Retries.onTransientFaults("rejection of " + requestKey, () -> Panache.withTransaction(() -> inbox.seen("reject:" + requestKey).chain(seen -> seen
-            ? Uni.createFrom().voidItem()
-            : inbox.record("reject:" + requestKey)
-                .chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, new MigrationRejected(id, name, errors))))))
-        .call(relay::flush));
-  }
-
-  /** Applies a result from the executor or verifier, once. */
-  public Uni<Void> onResult(String resultEventId, StepResult result) {
-    // A conflicting writer (optimistic lock) or a database hiccup: the retry reloads and decides again.
-    return Retries.onTransientFaults("result " + resultEventId, () -> Panache.withTransaction(() -> inbox.seen(resultEventId).chain(seen -> {
-          if (seen) {
-            LOG.infof("result %s was handled before; a redelivery changes nothing", resultEventId);
-            return Uni.createFrom().voidItem();
-          }
-          return Migration.<Migration>findById(result.migrationId()).chain(migration -> {
-            if (migration == null) {
-              LOG.warnf("result %s names migration %s, which does not exist; ignored", resultEventId, result.migrationId());
-              return inbox.record(resultEventId);
-            }
-            Instant now = Instant.now();
-            Decision decision = Transition.onResult(migration.state(), result, resultEventId, now);
-            if (!decision.changed()) {
-              LOG.infof("migration %s: %s", migration.id, decision.note());
-              return inbox.record(resultEventId);
-            }
-            apply(migration, decision, now);
-            return inbox.record(resultEventId).chain(() -> emit(migration.id, decision));
-          });
-        }))
-        .call(relay::flush));
-  }
-
-  private static void apply(Migration migration, Decision decision, Instant now) {
-    migration.phase = decision.phase();
-    migration.stepIndex = decision.stepIndex();
-    migration.evidence = Json.write(decision.evidence());
-    migration.updatedAt = now;
-    if (decision.phase().isTerminal()) {
-      migration.finishedAt = now;
+    /**
+     * Creates the migration for a valid request and starts it. A request key seen before returns
+     * the migration it created, unchanged.
+     */
+    public Uni<Migration> accept(MigrationRequest request, String requestKey) {
+        return Retries.onTransientFaults(
+                "request " + requestKey,
+                () -> Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey)
+                                .firstResult()
+                                .chain(existing -> {
+                                    if (existing == null) {
+                                        return create(request, requestKey);
+                                    }
+                                    if (!existing.request.equals(Json.write(request))) {
+                                        return Uni.createFrom()
+                                                .failure(new RequestKeyConflict(requestKey, existing.id));
+                                    }
+                                    return Uni.createFrom().item(existing);
+                                }))
+                        .call(relay::flush));
     }
-    decision.events().stream()
-        .filter(MigrationPlanned.class::isInstance)
-        .map(MigrationPlanned.class::cast)
-        .findFirst()
-        .ifPresent(planned -> migration.plan = planned.plan());
-  }
 
-  private Uni<Void> emit(String migrationId, Decision decision) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (MigrationEvent event : decision.events()) {
-      chain = chain.chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, event)));
+    private Uni<Migration> create(MigrationRequest request, String requestKey) {
+        Instant now = Instant.now();
+        Migration migration = new Migration();
+        migration.id = UUID.randomUUID().toString();
+        migration.requestKey = requestKey;
+        migration.name = request.name();
+        migration.target = request.target();
+        migration.staging = request.staging();
+        migration.requestedBy = request.requestedBy();
+        migration.request = Json.write(request);
+        migration.createdAt = now;
+        MigrationState initial = new MigrationState(migration.id, request, null, 0, new Evidence(), now);
+        Decision decision = Transition.start(initial, now);
+        apply(migration, decision, now);
+        LOG.infof(
+                "migration %s (%s) accepted: %d steps",
+                migration.id, request.name(), Steps.of(request).size());
+        return migration.persist().chain(() -> emit(migration.id, decision)).replaceWith(migration);
     }
-    for (Command command : decision.commands()) {
-      String topic = command instanceof CaptureBaseline || command instanceof RunChecks
-          ? Topics.VERIFIER_COMMANDS : Topics.EXECUTOR_COMMANDS;
-      // The command's id is the CloudEvent id: re-sending it is recognised downstream.
-      chain = chain.chain(() -> outbox.add(topic, CloudEvent.of(command.commandId(), SOURCE, command)));
+
+    /** A request key reused for a different request: the second request is refused, not merged. */
+    public static class RequestKeyConflict extends PermanentFailure {
+        public final String migrationId;
+
+        RequestKeyConflict(String requestKey, String migrationId) {
+            super("the key " + requestKey.substring(requestKey.indexOf(':') + 1)
+                    + " was already used for a different request " + "(migration " + migrationId
+                    + "); use a new key for a new request");
+            this.migrationId = migrationId;
+        }
     }
-    return chain;
-  }
+
+    /** Announces a refused request; nothing is created. */
+    public Uni<Void> reject(String requestKey, String name, List<FieldError> errors) {
+        String id = UUID.nameUUIDFromBytes(requestKey.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        LOG.warnf("request %s refused: %s", requestKey, errors);
+        return Retries.onTransientFaults(
+                "rejection of " + requestKey,
+                () -> Panache.withTransaction(() -> inbox.seen("reject:" + requestKey)
+                                .chain(seen -> seen
+                                        ? Uni.createFrom().voidItem()
+                                        : inbox.record("reject:" + requestKey)
+                                                .chain(() -> outbox.add(
+                                                        Topics.EVENTS,
+                                                        CloudEvent.of(
+                                                                SOURCE, new MigrationRejected(id, name, errors))))))
+                        .call(relay::flush));
+    }
+
+    /** Applies a result from the executor or verifier, once. */
+    public Uni<Void> onResult(String resultEventId, StepResult result) {
+        // A conflicting writer (optimistic lock) or a database hiccup: the retry reloads and decides again.
+        return Retries.onTransientFaults(
+                "result " + resultEventId,
+                () -> Panache.withTransaction(() -> inbox.seen(resultEventId).chain(seen -> {
+                            if (seen) {
+                                LOG.infof("result %s was handled before; a redelivery changes nothing", resultEventId);
+                                return Uni.createFrom().voidItem();
+                            }
+                            return Migration.<Migration>findById(result.migrationId())
+                                    .chain(migration -> {
+                                        if (migration == null) {
+                                            LOG.warnf(
+                                                    "result %s names migration %s, which does not exist; ignored",
+                                                    resultEventId, result.migrationId());
+                                            return inbox.record(resultEventId);
+                                        }
+                                        Instant now = Instant.now();
+                                        Decision decision =
+                                                Transition.onResult(migration.state(), result, resultEventId, now);
+                                        if (!decision.changed()) {
+                                            LOG.infof("migration %s: %s", migration.id, decision.note());
+                                            return inbox.record(resultEventId);
+                                        }
+                                        apply(migration, decision, now);
+                                        return inbox.record(resultEventId).chain(() -> emit(migration.id, decision));
+                                    });
+                        }))
+                        .call(relay::flush));
+    }
+
+    private static void apply(Migration migration, Decision decision, Instant now) {
+        migration.phase = decision.phase();
+        migration.stepIndex = decision.stepIndex();
+        migration.evidence = Json.write(decision.evidence());
+        migration.updatedAt = now;
+        if (decision.phase().isTerminal()) {
+            migration.finishedAt = now;
+        }
+        decision.events().stream()
+                .filter(MigrationPlanned.class::isInstance)
+                .map(MigrationPlanned.class::cast)
+                .findFirst()
+                .ifPresent(planned -> migration.plan = planned.plan());
+    }
+
+    private Uni<Void> emit(String migrationId, Decision decision) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (MigrationEvent event : decision.events()) {
+            chain = chain.chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, event)));
+        }
+        for (Command command : decision.commands()) {
+            String topic = command instanceof CaptureBaseline || command instanceof RunChecks
+                    ? Topics.VERIFIER_COMMANDS
+                    : Topics.EXECUTOR_COMMANDS;
+            // The command's id is the CloudEvent id: re-sending it is recognised downstream.
+            chain = chain.chain(() -> outbox.add(topic, CloudEvent.of(command.commandId(), SOURCE, command)));
+        }
+        return chain;
+    }
 }

@@ -7,10 +7,10 @@ import java.util.Set;
 /** The orchestrator's settings. */
 @ConfigMapping(prefix = "dbshift.orchestrator")
 public interface OrchestratorConfig {
-  /**
-   * Names of the registered targets a request may name. Only names: credentials live with the
-   * executor and verifier, which reach the databases.
-   */
-  @WithDefault("staging,production")
-  Set<String> targets();
+    /**
+     * Names of the registered targets a request may name. Only names: credentials live with the
+     * executor and verifier, which reach the databases.
+     */
+    @WithDefault("staging,production")
+    Set<String> targets();
 }

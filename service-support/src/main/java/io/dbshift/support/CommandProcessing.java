@@ -18,30 +18,35 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CommandProcessing {
-  private static final Logger LOG = Logger.getLogger(CommandProcessing.class);
+    private static final Logger LOG = Logger.getLogger(CommandProcessing.class);
 
-  @Inject Inbox inbox;
-  @Inject Outbox outbox;
-  @Inject OutboxRelay relay;
+    @Inject
+    Inbox inbox;
 
-  public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
-    // A retry after the work succeeded repeats it: every command's work is idempotent (Flyway skips
-    // applied versions, a backfill's predicate skips done rows, checks only read).
-    return Retries.onTransientFaults("command " + command.commandId(), () -> attempt(command, source, work));
-  }
+    @Inject
+    Outbox outbox;
 
-  private Uni<Void> attempt(Command command, String source, Callable<StepResult> work) {
-    return Panache.withSession(() -> inbox.seen(command.commandId()))
-        .chain(seen -> {
-          if (seen) {
-            LOG.infof("command %s was handled before; a redelivery changes nothing", command.commandId());
-            return Uni.createFrom().voidItem();
-          }
-          return Workers.call(work)
-              .chain(result -> Panache.withTransaction(() -> inbox.record(command.commandId())
-                  // The result's id derives from the command's, so a result sent twice is dropped downstream.
-                  .chain(() -> outbox.add(Topics.RESULTS, CloudEvent.of(command.commandId() + "/result", source, result)))))
-              .chain(relay::flush);
+    @Inject
+    OutboxRelay relay;
+
+    public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
+        // A retry after the work succeeded repeats it: every command's work is idempotent (Flyway skips
+        // applied versions, a backfill's predicate skips done rows, checks only read).
+        return Retries.onTransientFaults("command " + command.commandId(), () -> attempt(command, source, work));
+    }
+
+    private Uni<Void> attempt(Command command, String source, Callable<StepResult> work) {
+        return Panache.withSession(() -> inbox.seen(command.commandId())).chain(seen -> {
+            if (seen) {
+                LOG.infof("command %s was handled before; a redelivery changes nothing", command.commandId());
+                return Uni.createFrom().voidItem();
+            }
+            return Workers.call(work)
+                    .chain(result -> Panache.withTransaction(() -> inbox.record(command.commandId())
+                            // The result's id derives from the command's, so a result sent twice is dropped downstream.
+                            .chain(() -> outbox.add(
+                                    Topics.RESULTS, CloudEvent.of(command.commandId() + "/result", source, result)))))
+                    .chain(relay::flush);
         });
-  }
+    }
 }

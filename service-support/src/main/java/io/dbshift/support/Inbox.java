@@ -16,28 +16,28 @@ import java.time.Instant;
 @ApplicationScoped
 public class Inbox {
 
-  /** True when a message with this id was handled before; call inside a session. */
-  public Uni<Boolean> seen(String messageId) {
-    return ProcessedMessage.<ProcessedMessage>findById(messageId).map(found -> found != null);
-  }
+    /** True when a message with this id was handled before; call inside a session. */
+    public Uni<Boolean> seen(String messageId) {
+        return ProcessedMessage.<ProcessedMessage>findById(messageId).map(found -> found != null);
+    }
 
-  /** Records the id; call inside the handler's transaction. A concurrent duplicate fails its commit. */
-  public Uni<Void> record(String messageId) {
-    ProcessedMessage message = new ProcessedMessage();
-    message.messageId = messageId;
-    message.processedAt = Instant.now();
-    return message.persist().replaceWithVoid();
-  }
+    /** Records the id; call inside the handler's transaction. A concurrent duplicate fails its commit. */
+    public Uni<Void> record(String messageId) {
+        ProcessedMessage message = new ProcessedMessage();
+        message.messageId = messageId;
+        message.processedAt = Instant.now();
+        return message.persist().replaceWithVoid();
+    }
 
-  /** A handled message. */
-  @Entity
-  @Table(name = "inbox")
-  public static class ProcessedMessage extends PanacheEntityBase {
-    @Id
-    @Column(name = "message_id")
-    public String messageId;
+    /** A handled message. */
+    @Entity
+    @Table(name = "inbox")
+    public static class ProcessedMessage extends PanacheEntityBase {
+        @Id
+        @Column(name = "message_id")
+        public String messageId;
 
-    @Column(name = "processed_at")
-    public Instant processedAt;
-  }
+        @Column(name = "processed_at")
+        public Instant processedAt;
+    }
 }

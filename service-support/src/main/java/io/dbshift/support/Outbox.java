@@ -13,20 +13,20 @@ import java.util.List;
 @ApplicationScoped
 public class Outbox {
 
-  /** Adds a message; call inside {@code Panache.withTransaction}. The relay publishes it after commit. */
-  public Uni<Void> add(String topic, CloudEvent event) {
-    OutboxMessage message = new OutboxMessage();
-    message.topic = topic;
-    message.messageKey = event.subject();
-    message.eventId = event.id();
-    message.eventType = event.type();
-    message.payload = event.toJson();
-    message.createdAt = Instant.now();
-    return message.persist().replaceWithVoid();
-  }
+    /** Adds a message; call inside {@code Panache.withTransaction}. The relay publishes it after commit. */
+    public Uni<Void> add(String topic, CloudEvent event) {
+        OutboxMessage message = new OutboxMessage();
+        message.topic = topic;
+        message.messageKey = event.subject();
+        message.eventId = event.id();
+        message.eventType = event.type();
+        message.payload = event.toJson();
+        message.createdAt = Instant.now();
+        return message.persist().replaceWithVoid();
+    }
 
-  /** Every message recorded for one key (a migration), oldest first. */
-  public Uni<List<OutboxMessage>> history(String key, String topic) {
-    return OutboxMessage.list("messageKey = ?1 and topic = ?2 order by id", key, topic);
-  }
+    /** Every message recorded for one key (a migration), oldest first. */
+    public Uni<List<OutboxMessage>> history(String key, String topic) {
+        return OutboxMessage.list("messageKey = ?1 and topic = ?2 order by id", key, topic);
+    }
 }

@@ -13,26 +13,26 @@ import java.time.Instant;
 @Entity
 @Table(name = "outbox")
 public class OutboxMessage extends PanacheEntityBase {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  public Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
 
-  public String topic;
+    public String topic;
 
-  @Column(name = "message_key")
-  public String messageKey;
+    @Column(name = "message_key")
+    public String messageKey;
 
-  @Column(name = "event_id")
-  public String eventId;
+    @Column(name = "event_id")
+    public String eventId;
 
-  @Column(name = "event_type")
-  public String eventType;
+    @Column(name = "event_type")
+    public String eventType;
 
-  public String payload;
+    public String payload;
 
-  @Column(name = "created_at")
-  public Instant createdAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
 
-  @Column(name = "published_at")
-  public Instant publishedAt;
+    @Column(name = "published_at")
+    public Instant publishedAt;
 }

@@ -16,16 +16,20 @@ import jakarta.interceptor.Interceptor;
  */
 @ApplicationScoped
 class OutboxPoller {
-  @Inject OutboxRelay relay;
+    @Inject
+    OutboxRelay relay;
 
-  private volatile boolean started;
+    private volatile boolean started;
 
-  void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) StartupEvent event) {
-    started = true;
-  }
+    void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) StartupEvent event) {
+        started = true;
+    }
 
-  @Scheduled(every = "${dbshift.outbox.poll-interval:1s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> poll() {
-    return started ? relay.flush() : Uni.createFrom().voidItem();
-  }
+    @Scheduled(
+            every = "${dbshift.outbox.poll-interval:1s}",
+            delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return started ? relay.flush() : Uni.createFrom().voidItem();
+    }
 }

@@ -29,83 +29,87 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class OutboxRelay {
-  private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-  private static final int BATCH = 200;
-  /** An arbitrary constant: the advisory lock key of "the outbox relay" in this service's database. */
-  private static final long LOCK_KEY = 0x6462736869667401L;
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+    /** An arbitrary constant: the advisory lock key of "the outbox relay" in this service's database. */
+    private static final long LOCK_KEY = 0x6462736869667401L;
 
-  @Inject Pool pool;
+    @Inject
+    Pool pool;
 
-  @Inject
-  @Channel("outbox")
-  MutinyEmitter<String> emitter;
+    @Inject
+    @Channel("outbox")
+    MutinyEmitter<String> emitter;
 
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final AtomicBoolean requested = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
 
-  private volatile boolean stopping;
+    private volatile boolean stopping;
 
-  void onStop(@Observes ShutdownEvent event) {
-    stopping = true;
-  }
-
-  /** Publishes everything pending. Concurrent calls coalesce into one more pass. */
-  public Uni<Void> flush() {
-    if (stopping) {
-      // Rows left now are published by the next start: the outbox keeps them.
-      return Uni.createFrom().voidItem();
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
-    if (!running.compareAndSet(false, true)) {
-      requested.set(true);
-      return Uni.createFrom().voidItem();
+
+    /** Publishes everything pending. Concurrent calls coalesce into one more pass. */
+    public Uni<Void> flush() {
+        if (stopping) {
+            // Rows left now are published by the next start: the outbox keeps them.
+            return Uni.createFrom().voidItem();
+        }
+        if (!running.compareAndSet(false, true)) {
+            requested.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(this::publishBatch)
+                .onFailure()
+                .invoke(e -> LOG.warnf("outbox relay pass failed, will retry: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithItem(0)
+                .eventually(() -> running.set(false))
+                .chain(published -> published == BATCH || requested.getAndSet(false)
+                        ? flush()
+                        : Uni.createFrom().voidItem());
     }
-    return pool.withTransaction(this::publishBatch)
-        .onFailure()
-        .invoke(e -> LOG.warnf("outbox relay pass failed, will retry: %s", e.getMessage()))
-        .onFailure()
-        .recoverWithItem(0)
-        .eventually(() -> running.set(false))
-        .chain(published -> published == BATCH || requested.getAndSet(false) ? flush() : Uni.createFrom().voidItem());
-  }
 
-  private Uni<Integer> publishBatch(SqlConnection connection) {
-    return connection
-        .preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
-        .execute(Tuple.of(LOCK_KEY))
-        .chain(lock -> {
-          if (!lock.iterator().next().getBoolean(0)) {
-            return Uni.createFrom().item(0);
-          }
-          return connection
-              .preparedQuery("SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
-              .execute(Tuple.of(BATCH))
-              .chain(rows -> {
-                List<Row> pending = new ArrayList<>();
-                rows.forEach(pending::add);
-                if (pending.isEmpty()) {
-                  return Uni.createFrom().item(0);
-                }
-                return Multi.createFrom()
-                    .iterable(pending)
-                    .onItem()
-                    .transformToUniAndConcatenate(this::send)
-                    .collect()
-                    .asList()
-                    .chain(ids -> connection
-                        .preparedQuery("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
-                        .execute(Tuple.of(ids.toArray(new Long[0])))
-                        .replaceWith(ids.size()));
-              });
-        });
-  }
+    private Uni<Integer> publishBatch(SqlConnection connection) {
+        return connection
+                .preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(LOCK_KEY))
+                .chain(lock -> {
+                    if (!lock.iterator().next().getBoolean(0)) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return connection
+                            .preparedQuery(
+                                    "SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
+                            .execute(Tuple.of(BATCH))
+                            .chain(rows -> {
+                                List<Row> pending = new ArrayList<>();
+                                rows.forEach(pending::add);
+                                if (pending.isEmpty()) {
+                                    return Uni.createFrom().item(0);
+                                }
+                                return Multi.createFrom()
+                                        .iterable(pending)
+                                        .onItem()
+                                        .transformToUniAndConcatenate(this::send)
+                                        .collect()
+                                        .asList()
+                                        .chain(ids -> connection
+                                                .preparedQuery(
+                                                        "UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
+                                                .execute(Tuple.of(ids.toArray(new Long[0])))
+                                                .replaceWith(ids.size()));
+                            });
+                });
+    }
 
-  private Uni<Long> send(Row row) {
-    OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-        .withTopic(row.getString("topic"))
-        .withKey(row.getString("message_key"))
-        .build();
-    return emitter
-        .sendMessage(Message.of(row.getString("payload")).addMetadata(metadata))
-        .replaceWith(row.getLong("id"));
-  }
+    private Uni<Long> send(Row row) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.getString("topic"))
+                .withKey(row.getString("message_key"))
+                .build();
+        return emitter.sendMessage(Message.of(row.getString("payload")).addMetadata(metadata))
+                .replaceWith(row.getLong("id"));
+    }
 }

@@ -17,27 +17,26 @@ import org.jboss.logging.Logger;
  * Mutiny's back-off timer would otherwise resubscribe on a thread of its own.
  */
 public final class Retries {
-  private static final Logger LOG = Logger.getLogger(Retries.class);
-  static final int ATTEMPTS = 5;
+    private static final Logger LOG = Logger.getLogger(Retries.class);
+    static final int ATTEMPTS = 5;
 
-  private Retries() {}
+    private Retries() {}
 
-  public static <T> Uni<T> onTransientFaults(String what, Supplier<Uni<T>> attempt) {
-    Context context = Vertx.currentContext();
-    Uni<T> once = Uni.createFrom().<T>deferred(attempt::get);
-    if (context != null) {
-      once = once.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
+    public static <T> Uni<T> onTransientFaults(String what, Supplier<Uni<T>> attempt) {
+        Context context = Vertx.currentContext();
+        Uni<T> once = Uni.createFrom().<T>deferred(attempt::get);
+        if (context != null) {
+            once = once.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
+        }
+        return once.onFailure(Retries::isTransient)
+                .invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
+                .onFailure(Retries::isTransient)
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(3))
+                .atMost(ATTEMPTS - 1);
     }
-    return once
-        .onFailure(Retries::isTransient)
-        .invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
-        .onFailure(Retries::isTransient)
-        .retry()
-        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(3))
-        .atMost(ATTEMPTS - 1);
-  }
 
-  static boolean isTransient(Throwable failure) {
-    return !(failure instanceof WireFormatException || failure instanceof PermanentFailure);
-  }
+    static boolean isTransient(Throwable failure) {
+        return !(failure instanceof WireFormatException || failure instanceof PermanentFailure);
+    }
 }

@@ -12,20 +12,21 @@ import java.util.concurrent.Callable;
  * not an option on Hibernate Reactive consumers, and blocking the event loop is never one.
  */
 public final class Workers {
-  private Workers() {}
+    private Workers() {}
 
-  public static <T> Uni<T> call(Callable<T> blocking) {
-    Context context = Vertx.currentContext();
-    Uni<T> work = Uni.createFrom().item(() -> {
-          try {
-            return blocking.call();
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        })
-        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    return context == null ? work : work.emitOn(task -> context.runOnContext(ignored -> task.run()));
-  }
+    public static <T> Uni<T> call(Callable<T> blocking) {
+        Context context = Vertx.currentContext();
+        Uni<T> work = Uni.createFrom()
+                .item(() -> {
+                    try {
+                        return blocking.call();
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return context == null ? work : work.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
 }

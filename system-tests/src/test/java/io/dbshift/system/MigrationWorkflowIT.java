@@ -58,319 +58,473 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationWorkflowIT {
-  static Stack stack;
-  static KafkaClient kafka;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
-  static String exampleId;
+    static Stack stack;
+    static KafkaClient kafka;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static String exampleId;
 
-  @BeforeAll
-  static void start() {
-    stack = SystemUnderTest.stack();
-    kafka = new KafkaClient(stack.kafka().bootstrapServers());
-  }
+    @BeforeAll
+    static void start() {
+        stack = SystemUnderTest.stack();
+        kafka = new KafkaClient(stack.kafka().bootstrapServers());
+    }
 
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
 
-  @Test
-  @Order(1)
-  void theWorkflowExampleGoesThroughEveryPhaseAndAnOutsideConsumerSeesItInOrder() throws Exception {
-    HttpResponse<String> submitted = post("/migrations", Files.readString(stack.home().resolve("examples/add-user-avatar.json")));
-    assertEquals(202, submitted.statusCode(), submitted.body());
-    exampleId = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+    @Test
+    @Order(1)
+    void theWorkflowExampleGoesThroughEveryPhaseAndAnOutsideConsumerSeesItInOrder() throws Exception {
+        HttpResponse<String> submitted =
+                post("/migrations", Files.readString(stack.home().resolve("examples/add-user-avatar.json")));
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        exampleId = Json.MAPPER.readTree(submitted.body()).get("id").asText();
 
-    List<CloudEvent> events = followUntilEnd(exampleId, Duration.ofMinutes(3));
-    CloudEvent last = events.get(events.size() - 1);
-    assertTrue(last.payload() instanceof MigrationCompleted, "the migration did not complete: " + describe(events));
+        List<CloudEvent> events = followUntilEnd(exampleId, Duration.ofMinutes(3));
+        CloudEvent last = events.get(events.size() - 1);
+        assertTrue(last.payload() instanceof MigrationCompleted, "the migration did not complete: " + describe(events));
 
-    List<String> phases = events.stream().filter(e -> e.payload() instanceof MigrationPhaseChanged)
-        .map(e -> ((MigrationPhaseChanged) e.payload()).to().name()).toList();
-    assertEquals(List.of("DESIGN", "PLAN", "IMPLEMENT", "VERIFY", "COMPLETED"), phases);
-    List<String> steps = events.stream().filter(e -> e.payload() instanceof StepStarted)
-        .map(e -> ((StepStarted) e.payload()).stepId()).toList();
-    assertEquals(List.of("design.analyze", "staging.baseline", "staging.apply", "staging.backfill", "staging.verify",
-        "production.baseline", "production.apply", "production.backfill", "production.verify"), steps);
-    List<String> checkpoints = events.stream().filter(e -> e.payload() instanceof CheckpointReached)
-        .map(e -> ((CheckpointReached) e.payload()).checkpoint()).toList();
-    assertEquals(List.of("Migration rehearsed", "Data integrity checks passing"), checkpoints);
+        List<String> phases = events.stream()
+                .filter(e -> e.payload() instanceof MigrationPhaseChanged)
+                .map(e -> ((MigrationPhaseChanged) e.payload()).to().name())
+                .toList();
+        assertEquals(List.of("DESIGN", "PLAN", "IMPLEMENT", "VERIFY", "COMPLETED"), phases);
+        List<String> steps = events.stream()
+                .filter(e -> e.payload() instanceof StepStarted)
+                .map(e -> ((StepStarted) e.payload()).stepId())
+                .toList();
+        assertEquals(
+                List.of(
+                        "design.analyze",
+                        "staging.baseline",
+                        "staging.apply",
+                        "staging.backfill",
+                        "staging.verify",
+                        "production.baseline",
+                        "production.apply",
+                        "production.backfill",
+                        "production.verify"),
+                steps);
+        List<String> checkpoints = events.stream()
+                .filter(e -> e.payload() instanceof CheckpointReached)
+                .map(e -> ((CheckpointReached) e.payload()).checkpoint())
+                .toList();
+        assertEquals(List.of("Migration rehearsed", "Data integrity checks passing"), checkpoints);
 
-    // The production target really changed: new columns, and the Gravatar URL computed as the document says.
-    try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB); Statement s = c.createStatement()) {
-      assertEquals(List.of("avatar_url", "last_login_at", "updated_at"), newColumns(c));
-      try (ResultSet rs = s.executeQuery("SELECT email, avatar_url FROM users WHERE id IN (1, 7, 49999) ORDER BY id")) {
-        int rows = 0;
-        while (rs.next()) {
-          rows++;
-          assertEquals("https://www.gravatar.com/avatar/" + md5(rs.getString(1).trim().toLowerCase(Locale.ROOT)), rs.getString(2));
+        // The production target really changed: new columns, and the Gravatar URL computed as the document says.
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(List.of("avatar_url", "last_login_at", "updated_at"), newColumns(c));
+            try (ResultSet rs =
+                    s.executeQuery("SELECT email, avatar_url FROM users WHERE id IN (1, 7, 49999) ORDER BY id")) {
+                int rows = 0;
+                while (rs.next()) {
+                    rows++;
+                    assertEquals(
+                            "https://www.gravatar.com/avatar/"
+                                    + md5(rs.getString(1).trim().toLowerCase(Locale.ROOT)),
+                            rs.getString(2));
+                }
+                assertEquals(3, rows);
+            }
+            assertEquals(0, count(s, "SELECT count(*) FROM users WHERE avatar_url IS NULL"));
         }
-        assertEquals(3, rows);
-      }
-      assertEquals(0, count(s, "SELECT count(*) FROM users WHERE avatar_url IS NULL"));
+
+        JsonNode migration =
+                Json.MAPPER.readTree(get("/migrations/" + exampleId).body());
+        assertEquals("COMPLETED", migration.get("phase").asText());
+        // 50,000 users: below the 100,000 rows that make a backfill Medium; nothing breaking.
+        assertEquals("Low", migration.get("risk").asText());
+        JsonNode proof = migration
+                .path("evidence")
+                .path("checkpoints")
+                .path("Migration rehearsed")
+                .path("evidence");
+        assertEquals("staging", proof.path("target").asText());
+        assertEquals(
+                exampleId + "/staging.verify/result",
+                proof.path("checksEventId").asText());
+
+        String plan = get("/migrations/" + exampleId + "/plan").body();
+        for (String section : List.of(
+                "## Migration: add-user-avatar",
+                "**Risk Level:** Low",
+                "backfill of users touches up to ~50000 rows",
+                "### Pre-Migration Checklist",
+                "### Execution Steps",
+                "### Rollback Procedure",
+                "### Success Criteria",
+                "non-breaking")) {
+            assertTrue(plan.contains(section), "plan lacks " + section);
+        }
+        String report = get("/migrations/" + exampleId + "/report").body();
+        assertTrue(report.contains("**Status:** COMPLETED"), report);
+        assertTrue(report.contains("| every user has an avatar | 0 | 0 | pass |"), report);
+        assertTrue(report.contains("| row count of users unchanged | 50000 | 50000 | pass |"), report);
+
+        JsonNode timeline =
+                Json.MAPPER.readTree(get("/migrations/" + exampleId + "/events").body());
+        assertEquals(
+                events.size() - progressEvents(events), timeline.size(), "the REST timeline and the topic disagree");
     }
 
-    JsonNode migration = Json.MAPPER.readTree(get("/migrations/" + exampleId).body());
-    assertEquals("COMPLETED", migration.get("phase").asText());
-    // 50,000 users: below the 100,000 rows that make a backfill Medium; nothing breaking.
-    assertEquals("Low", migration.get("risk").asText());
-    JsonNode proof = migration.path("evidence").path("checkpoints").path("Migration rehearsed").path("evidence");
-    assertEquals("staging", proof.path("target").asText());
-    assertEquals(exampleId + "/staging.verify/result", proof.path("checksEventId").asText());
+    @Test
+    @Order(2)
+    void aRedeliveredCommandChangesNothingTwice() {
+        assertNotNull(exampleId, "needs the example migration");
+        String backfillId = exampleId + "/production.backfill";
+        List<ConsumerRecord<String, String>> commands = kafka.read(
+                Topics.EXECUTOR_COMMANDS,
+                r -> r.value().contains("\"id\":\"" + backfillId + "\""),
+                found -> !found.isEmpty(),
+                Duration.ofSeconds(30));
+        assertEquals(1, commands.size());
+        // Redeliver the very same command, then a fresh probe command behind it on the same key (same partition, same
+        // order).
+        kafka.send(Topics.EXECUTOR_COMMANDS, exampleId, commands.get(0).value());
+        String probeId = exampleId + "/probe-" + UUID.randomUUID();
+        AnalyzeSchema probe = new AnalyzeSchema(
+                probeId,
+                exampleId,
+                "probe",
+                "production",
+                List.of(new MigrationScript("99", "probe", "SELECT 1", null)));
+        kafka.send(
+                Topics.EXECUTOR_COMMANDS,
+                exampleId,
+                CloudEvent.of(probeId, "/system-test", probe).toJson());
 
-    String plan = get("/migrations/" + exampleId + "/plan").body();
-    for (String section : List.of("## Migration: add-user-avatar", "**Risk Level:** Low", "backfill of users touches up to ~50000 rows", "### Pre-Migration Checklist",
-        "### Execution Steps", "### Rollback Procedure", "### Success Criteria", "non-breaking")) {
-      assertTrue(plan.contains(section), "plan lacks " + section);
+        List<ConsumerRecord<String, String>> results = kafka.read(
+                Topics.RESULTS,
+                r -> r.value().contains("\"id\":\"" + backfillId + "/result\"")
+                        || r.value().contains("\"id\":\"" + probeId + "/result\""),
+                found -> found.stream().anyMatch(r -> r.value().contains(probeId)),
+                Duration.ofSeconds(60));
+        assertTrue(results.stream().anyMatch(r -> r.value().contains(probeId)), "the probe command was never answered");
+        assertEquals(
+                1,
+                results.stream()
+                        .filter(r -> r.value().contains(backfillId + "/result"))
+                        .count(),
+                "the redelivered backfill command was executed again");
+        // The orchestrator ignores the probe's stale result: the example stays completed.
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Json.MAPPER
+                        .readTree(get("/migrations/" + exampleId).body())
+                        .get("phase")
+                        .asText()
+                        .equals("COMPLETED"));
     }
-    String report = get("/migrations/" + exampleId + "/report").body();
-    assertTrue(report.contains("**Status:** COMPLETED"), report);
-    assertTrue(report.contains("| every user has an avatar | 0 | 0 | pass |"), report);
-    assertTrue(report.contains("| row count of users unchanged | 50000 | 50000 | pass |"), report);
 
-    JsonNode timeline = Json.MAPPER.readTree(get("/migrations/" + exampleId + "/events").body());
-    assertEquals(events.size() - progressEvents(events), timeline.size(), "the REST timeline and the topic disagree");
-  }
+    @Test
+    @Order(3)
+    void restRefusesAnInvalidRequestNamingEachField() throws Exception {
+        HttpResponse<String> missing =
+                post("/migrations", "{\"name\":\"x\",\"target\":\"prod-eu\",\"migrations\":[{\"up\":\"SELECT 1\"}]}");
+        assertEquals(400, missing.statusCode());
+        JsonNode body = Json.MAPPER.readTree(missing.body());
+        List<String> fields = new ArrayList<>();
+        body.get("fields").forEach(f -> fields.add(f.get("field").asText()));
+        assertEquals(List.of("target", "staging", "migrations[0].version", "checks"), fields, missing.body());
+        assertTrue(body.get("fields").get(0).get("message").asText().contains("unknown target \"prod-eu\""));
 
-  @Test
-  @Order(2)
-  void aRedeliveredCommandChangesNothingTwice() {
-    assertNotNull(exampleId, "needs the example migration");
-    String backfillId = exampleId + "/production.backfill";
-    List<ConsumerRecord<String, String>> commands = kafka.read(Topics.EXECUTOR_COMMANDS,
-        r -> r.value().contains("\"id\":\"" + backfillId + "\""), found -> !found.isEmpty(), Duration.ofSeconds(30));
-    assertEquals(1, commands.size());
-    // Redeliver the very same command, then a fresh probe command behind it on the same key (same partition, same order).
-    kafka.send(Topics.EXECUTOR_COMMANDS, exampleId, commands.get(0).value());
-    String probeId = exampleId + "/probe-" + UUID.randomUUID();
-    AnalyzeSchema probe = new AnalyzeSchema(probeId, exampleId, "probe", "production",
-        List.of(new MigrationScript("99", "probe", "SELECT 1", null)));
-    kafka.send(Topics.EXECUTOR_COMMANDS, exampleId, CloudEvent.of(probeId, "/system-test", probe).toJson());
+        HttpResponse<String> wrongShape = post("/migrations", "{\"name\":\"x\",\"migrations\":\"ALTER TABLE\"}");
+        assertEquals(400, wrongShape.statusCode());
+        JsonNode shapeError =
+                Json.MAPPER.readTree(wrongShape.body()).get("fields").get(0);
+        assertEquals("migrations", shapeError.get("field").asText());
+        assertEquals("must be a list (JSON array)", shapeError.get("message").asText());
 
-    List<ConsumerRecord<String, String>> results = kafka.read(Topics.RESULTS,
-        r -> r.value().contains("\"id\":\"" + backfillId + "/result\"") || r.value().contains("\"id\":\"" + probeId + "/result\""),
-        found -> found.stream().anyMatch(r -> r.value().contains(probeId)), Duration.ofSeconds(60));
-    assertTrue(results.stream().anyMatch(r -> r.value().contains(probeId)), "the probe command was never answered");
-    assertEquals(1, results.stream().filter(r -> r.value().contains(backfillId + "/result")).count(),
-        "the redelivered backfill command was executed again");
-    // The orchestrator ignores the probe's stale result: the example stays completed.
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
-        Json.MAPPER.readTree(get("/migrations/" + exampleId).body()).get("phase").asText().equals("COMPLETED"));
-  }
+        assertEquals(400, post("/migrations", "not json").statusCode());
 
-  @Test
-  @Order(3)
-  void restRefusesAnInvalidRequestNamingEachField() throws Exception {
-    HttpResponse<String> missing = post("/migrations", "{\"name\":\"x\",\"target\":\"prod-eu\",\"migrations\":[{\"up\":\"SELECT 1\"}]}");
-    assertEquals(400, missing.statusCode());
-    JsonNode body = Json.MAPPER.readTree(missing.body());
-    List<String> fields = new ArrayList<>();
-    body.get("fields").forEach(f -> fields.add(f.get("field").asText()));
-    assertEquals(List.of("target", "staging", "migrations[0].version", "checks"), fields, missing.body());
-    assertTrue(body.get("fields").get(0).get("message").asText().contains("unknown target \"prod-eu\""));
-
-    HttpResponse<String> wrongShape = post("/migrations", "{\"name\":\"x\",\"migrations\":\"ALTER TABLE\"}");
-    assertEquals(400, wrongShape.statusCode());
-    JsonNode shapeError = Json.MAPPER.readTree(wrongShape.body()).get("fields").get(0);
-    assertEquals("migrations", shapeError.get("field").asText());
-    assertEquals("must be a list (JSON array)", shapeError.get("message").asText());
-
-    assertEquals(400, post("/migrations", "not json").statusCode());
-
-    // The same Idempotency-Key: the same request is the same migration; a different one is refused.
-    String key = UUID.randomUUID().toString();
-    String first = request("idem-" + key.substring(0, 8), "production", "3", "SELECT 1").toString();
-    HttpResponse<String> once = post("/migrations", first, key);
-    HttpResponse<String> twice = post("/migrations", first, key);
-    assertEquals(202, once.statusCode(), once.body());
-    assertEquals(Json.MAPPER.readTree(once.body()).get("id"), Json.MAPPER.readTree(twice.body()).get("id"));
-    HttpResponse<String> conflict = post("/migrations", request("other", "production", "3", "SELECT 2").toString(), key);
-    assertEquals(409, conflict.statusCode(), conflict.body());
-    assertTrue(conflict.body().contains("already used for a different request"), conflict.body());
-    followUntilEnd(Json.MAPPER.readTree(once.body()).get("id").asText(), Duration.ofMinutes(2));
-    HttpResponse<String> unknown = get("/migrations/no-such-id");
-    assertEquals(404, unknown.statusCode());
-    assertTrue(unknown.body().contains("no-such-id"));
-  }
-
-  @Test
-  @Order(4)
-  void badRequestsOnTheTopicAreRejectedOrDeadLetteredAndConsumptionGoesOn() throws Exception {
-    String tag = UUID.randomUUID().toString().substring(0, 8);
-    kafka.send(Topics.REQUESTS, "poison-" + tag, "this is not json " + tag);
-    kafka.send(Topics.REQUESTS, "missing-" + tag, "{\"name\":\"missing-" + tag + "\"}");
-    kafka.send(Topics.REQUESTS, "unknown-" + tag, request("unknown-" + tag, "prod-eu", "10",
-        "CREATE INDEX users_created_at ON users (created_at)").toString());
-    kafka.send(Topics.REQUESTS, "shape-" + tag, "{\"name\":\"shape-" + tag + "\",\"migrations\":{\"up\":\"x\"}}");
-    // A good request behind the bad ones: the consumer must still be consuming.
-    String good = "index-" + tag;
-    kafka.send(Topics.REQUESTS, good, request(good, "production", "10", "CREATE INDEX users_created_at ON users (created_at)").toString());
-
-    List<ConsumerRecord<String, String>> dead = kafka.read(Topics.deadLetter(Topics.REQUESTS),
-        r -> r.value().contains(tag), found -> !found.isEmpty(), Duration.ofSeconds(60));
-    assertEquals(1, dead.size(), "the poison message is not on the dead-letter topic");
-    String reason = KafkaClient.header(dead.get(0), "dead-letter-reason");
-    assertTrue(reason != null && reason.contains("not JSON"), "dead-letter reason: " + reason);
-
-    try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
-      // Rejections and the good migration are keyed differently (other partitions): wait for all of them.
-      List<CloudEvent> seen = new ArrayList<>();
-      await().atMost(Duration.ofMinutes(2)).until(() -> {
-        follower.poll(Duration.ofMillis(250)).stream().map(EventFollower.Received::event)
-            .filter(e -> e != null && (e.payload() instanceof MigrationRejected r && r.name() != null && r.name().endsWith(tag)
-                || e.payload() instanceof MigrationCompleted c && c.name().equals(good)
-                || e.payload() instanceof MigrationFailed f && f.name().equals(good)))
-            .forEach(seen::add);
-        return seen.stream().filter(e -> e.payload() instanceof MigrationRejected).count() >= 3
-            && seen.stream().anyMatch(e -> e.payload() instanceof MigrationCompleted || e.payload() instanceof MigrationFailed);
-      });
-      List<MigrationRejected> rejected = seen.stream().filter(e -> e.payload() instanceof MigrationRejected)
-          .map(e -> (MigrationRejected) e.payload()).toList();
-      assertEquals(3, rejected.size(), describe(seen));
-      assertEquals("target, staging, migrations, checks", fieldsOf(rejected, "missing-" + tag));
-      assertEquals("target", fieldsOf(rejected, "unknown-" + tag));
-      assertEquals("migrations", fieldsOf(rejected, "shape-" + tag));
-      assertTrue(seen.stream().anyMatch(e -> e.payload() instanceof MigrationCompleted), "the good request did not complete: " + describe(seen));
-      assertTrue(rejected.stream().filter(r -> r.name().startsWith("shape-")).findFirst().orElseThrow()
-          .errors().get(0).message().equals("must be a list (JSON array)"), describe(seen));
+        // The same Idempotency-Key: the same request is the same migration; a different one is refused.
+        String key = UUID.randomUUID().toString();
+        String first = request("idem-" + key.substring(0, 8), "production", "3", "SELECT 1")
+                .toString();
+        HttpResponse<String> once = post("/migrations", first, key);
+        HttpResponse<String> twice = post("/migrations", first, key);
+        assertEquals(202, once.statusCode(), once.body());
+        assertEquals(
+                Json.MAPPER.readTree(once.body()).get("id"),
+                Json.MAPPER.readTree(twice.body()).get("id"));
+        HttpResponse<String> conflict = post(
+                "/migrations", request("other", "production", "3", "SELECT 2").toString(), key);
+        assertEquals(409, conflict.statusCode(), conflict.body());
+        assertTrue(conflict.body().contains("already used for a different request"), conflict.body());
+        followUntilEnd(Json.MAPPER.readTree(once.body()).get("id").asText(), Duration.ofMinutes(2));
+        HttpResponse<String> unknown = get("/migrations/no-such-id");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("no-such-id"));
     }
-    try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB); Statement s = c.createStatement()) {
-      assertEquals(1, count(s, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_created_at'"));
+
+    @Test
+    @Order(4)
+    void badRequestsOnTheTopicAreRejectedOrDeadLetteredAndConsumptionGoesOn() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        kafka.send(Topics.REQUESTS, "poison-" + tag, "this is not json " + tag);
+        kafka.send(Topics.REQUESTS, "missing-" + tag, "{\"name\":\"missing-" + tag + "\"}");
+        kafka.send(
+                Topics.REQUESTS,
+                "unknown-" + tag,
+                request("unknown-" + tag, "prod-eu", "10", "CREATE INDEX users_created_at ON users (created_at)")
+                        .toString());
+        kafka.send(Topics.REQUESTS, "shape-" + tag, "{\"name\":\"shape-" + tag + "\",\"migrations\":{\"up\":\"x\"}}");
+        // A good request behind the bad ones: the consumer must still be consuming.
+        String good = "index-" + tag;
+        kafka.send(
+                Topics.REQUESTS,
+                good,
+                request(good, "production", "10", "CREATE INDEX users_created_at ON users (created_at)")
+                        .toString());
+
+        List<ConsumerRecord<String, String>> dead = kafka.read(
+                Topics.deadLetter(Topics.REQUESTS),
+                r -> r.value().contains(tag),
+                found -> !found.isEmpty(),
+                Duration.ofSeconds(60));
+        assertEquals(1, dead.size(), "the poison message is not on the dead-letter topic");
+        String reason = KafkaClient.header(dead.get(0), "dead-letter-reason");
+        assertTrue(reason != null && reason.contains("not JSON"), "dead-letter reason: " + reason);
+
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            // Rejections and the good migration are keyed differently (other partitions): wait for all of them.
+            List<CloudEvent> seen = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                follower.poll(Duration.ofMillis(250)).stream()
+                        .map(EventFollower.Received::event)
+                        .filter(e -> e != null
+                                && (e.payload() instanceof MigrationRejected r
+                                                && r.name() != null
+                                                && r.name().endsWith(tag)
+                                        || e.payload() instanceof MigrationCompleted c
+                                                && c.name().equals(good)
+                                        || e.payload() instanceof MigrationFailed f
+                                                && f.name().equals(good)))
+                        .forEach(seen::add);
+                return seen.stream()
+                                        .filter(e -> e.payload() instanceof MigrationRejected)
+                                        .count()
+                                >= 3
+                        && seen.stream()
+                                .anyMatch(e -> e.payload() instanceof MigrationCompleted
+                                        || e.payload() instanceof MigrationFailed);
+            });
+            List<MigrationRejected> rejected = seen.stream()
+                    .filter(e -> e.payload() instanceof MigrationRejected)
+                    .map(e -> (MigrationRejected) e.payload())
+                    .toList();
+            assertEquals(3, rejected.size(), describe(seen));
+            assertEquals("target, staging, migrations, checks", fieldsOf(rejected, "missing-" + tag));
+            assertEquals("target", fieldsOf(rejected, "unknown-" + tag));
+            assertEquals("migrations", fieldsOf(rejected, "shape-" + tag));
+            assertTrue(
+                    seen.stream().anyMatch(e -> e.payload() instanceof MigrationCompleted),
+                    "the good request did not complete: " + describe(seen));
+            assertTrue(
+                    rejected.stream()
+                            .filter(r -> r.name().startsWith("shape-"))
+                            .findFirst()
+                            .orElseThrow()
+                            .errors()
+                            .get(0)
+                            .message()
+                            .equals("must be a list (JSON array)"),
+                    describe(seen));
+        }
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM pg_indexes WHERE indexname = 'users_created_at'"));
+        }
     }
-  }
 
-  @Test
-  @Order(5)
-  void aScriptPostgresRefusesFailsTheMigrationWithItsErrorAndLeavesTheTargetAsItWas() throws Exception {
-    ObjectNode request = request("broken-" + UUID.randomUUID().toString().substring(0, 8), "production", "11",
-        "ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE no_such_table ADD COLUMN x int;");
-    HttpResponse<String> submitted = post("/migrations", request.toString());
-    assertEquals(202, submitted.statusCode(), submitted.body());
-    String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+    @Test
+    @Order(5)
+    void aScriptPostgresRefusesFailsTheMigrationWithItsErrorAndLeavesTheTargetAsItWas() throws Exception {
+        ObjectNode request = request(
+                "broken-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "11",
+                "ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE no_such_table ADD COLUMN x int;");
+        HttpResponse<String> submitted = post("/migrations", request.toString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
 
-    List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
-    MigrationFailed failed = (MigrationFailed) events.get(events.size() - 1).payload();
-    assertEquals("staging.apply", failed.stepId());
-    assertTrue(failed.reason().contains("relation \"no_such_table\" does not exist"), failed.reason());
-    assertFalse(events.stream().anyMatch(e -> e.payload() instanceof StepStarted s && s.stepId().startsWith("production.")),
-        "production was touched after staging failed");
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        MigrationFailed failed = (MigrationFailed) events.get(events.size() - 1).payload();
+        assertEquals("staging.apply", failed.stepId());
+        assertTrue(failed.reason().contains("relation \"no_such_table\" does not exist"), failed.reason());
+        assertFalse(
+                events.stream()
+                        .anyMatch(e -> e.payload() instanceof StepStarted s
+                                && s.stepId().startsWith("production.")),
+                "production was touched after staging failed");
 
-    try (Connection c = stack.postgres().connect(Stack.STAGING_DB); Statement s = c.createStatement()) {
-      assertEquals(0, count(s, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'"),
-          "the first statement of the failed script was not rolled back");
-      assertEquals(0, count(s, "SELECT count(*) FROM dbshift_schema_history WHERE version = '11'"));
+        try (Connection c = stack.postgres().connect(Stack.STAGING_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(
+                    0,
+                    count(
+                            s,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'"),
+                    "the first statement of the failed script was not rolled back");
+            assertEquals(0, count(s, "SELECT count(*) FROM dbshift_schema_history WHERE version = '11'"));
+        }
+        String report = get("/migrations/" + id + "/report").body();
+        assertTrue(report.contains("**Status:** FAILED") && report.contains("no_such_table"), report);
     }
-    String report = get("/migrations/" + id + "/report").body();
-    assertTrue(report.contains("**Status:** FAILED") && report.contains("no_such_table"), report);
-  }
 
-  @Test
-  @Order(6)
-  void aMigrationInFlightCompletesAfterTheOrchestratorIsKilledAndRestarted() throws Exception {
-    ObjectNode request = request("orders-note-" + UUID.randomUUID().toString().substring(0, 8), "production", "12",
-        "ALTER TABLE orders ADD COLUMN note text;");
-    request.putArray("backfills").addObject().put("table", "orders").put("set", "note = 'order ' || id")
-        .put("where", "note IS NULL").put("batchSize", 500);
-    request.putArray("checks").addObject().put("name", "every order has a note")
-        .put("sql", "SELECT count(*) FROM orders WHERE note IS NULL").put("expect", "0");
-    HttpResponse<String> submitted = post("/migrations", request.toString());
-    assertEquals(202, submitted.statusCode(), submitted.body());
-    String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+    @Test
+    @Order(6)
+    void aMigrationInFlightCompletesAfterTheOrchestratorIsKilledAndRestarted() throws Exception {
+        ObjectNode request = request(
+                "orders-note-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "12",
+                "ALTER TABLE orders ADD COLUMN note text;");
+        request.putArray("backfills")
+                .addObject()
+                .put("table", "orders")
+                .put("set", "note = 'order ' || id")
+                .put("where", "note IS NULL")
+                .put("batchSize", 500);
+        request.putArray("checks")
+                .addObject()
+                .put("name", "every order has a note")
+                .put("sql", "SELECT count(*) FROM orders WHERE note IS NULL")
+                .put("expect", "0");
+        HttpResponse<String> submitted = post("/migrations", request.toString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
 
-    ServiceProcess orchestrator = stack.service("orchestrator-service");
-    try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
-      follower.collectUntil(e -> id.equals(e.subject()),
-          e -> e.payload() instanceof StepStarted s && s.stepId().equals("production.backfill"), Duration.ofMinutes(2));
+        ServiceProcess orchestrator = stack.service("orchestrator-service");
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            follower.collectUntil(
+                    e -> id.equals(e.subject()),
+                    e -> e.payload() instanceof StepStarted s && s.stepId().equals("production.backfill"),
+                    Duration.ofMinutes(2));
+        }
+        orchestrator.kill();
+        orchestrator.launch();
+        orchestrator.awaitReady(Duration.ofSeconds(90));
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
+        assertEquals(
+                1,
+                events.stream()
+                        .filter(e -> e.payload() instanceof MigrationCompleted)
+                        .count());
+        assertEquals(
+                "COMPLETED",
+                Json.MAPPER
+                        .readTree(get("/migrations/" + id).body())
+                        .get("phase")
+                        .asText());
     }
-    orchestrator.kill();
-    orchestrator.launch();
-    orchestrator.awaitReady(Duration.ofSeconds(90));
 
-    List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
-    assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
-    assertEquals(1, events.stream().filter(e -> e.payload() instanceof MigrationCompleted).count());
-    assertEquals("COMPLETED", Json.MAPPER.readTree(get("/migrations/" + id).body()).get("phase").asText());
-  }
+    // --- helpers -------------------------------------------------------------------------------
 
-  // --- helpers -------------------------------------------------------------------------------
-
-  /** Every event of one migration from the topic's beginning until it completes or fails. */
-  static List<CloudEvent> followUntilEnd(String id, Duration timeout) {
-    try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
-      List<CloudEvent> events = follower.collectUntil(e -> id.equals(e.subject()),
-          e -> e.payload() instanceof MigrationCompleted || e.payload() instanceof MigrationFailed, timeout);
-      assertFalse(events.isEmpty(), "no event at all for migration " + id);
-      Object last = events.get(events.size() - 1).payload();
-      assertTrue(last instanceof MigrationCompleted || last instanceof MigrationFailed,
-          "migration " + id + " did not end within " + timeout.toSeconds() + " s: " + describe(events));
-      return events;
+    /** Every event of one migration from the topic's beginning until it completes or fails. */
+    static List<CloudEvent> followUntilEnd(String id, Duration timeout) {
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            List<CloudEvent> events = follower.collectUntil(
+                    e -> id.equals(e.subject()),
+                    e -> e.payload() instanceof MigrationCompleted || e.payload() instanceof MigrationFailed,
+                    timeout);
+            assertFalse(events.isEmpty(), "no event at all for migration " + id);
+            Object last = events.get(events.size() - 1).payload();
+            assertTrue(
+                    last instanceof MigrationCompleted || last instanceof MigrationFailed,
+                    "migration " + id + " did not end within " + timeout.toSeconds() + " s: " + describe(events));
+            return events;
+        }
     }
-  }
 
-  static ObjectNode request(String name, String target, String version, String up) {
-    ObjectNode request = Json.MAPPER.createObjectNode().put("name", name).put("target", target).put("staging", "staging");
-    request.putArray("migrations").addObject().put("version", version).put("description", name).put("up", up);
-    request.putArray("checks").addObject().put("rowCount", "users").put("expect", "unchanged");
-    return request;
-  }
-
-  static String fieldsOf(List<MigrationRejected> rejected, String name) {
-    return rejected.stream().filter(r -> name.equals(r.name())).findFirst()
-        .map(r -> r.errors().stream().map(e -> e.field()).collect(Collectors.joining(", ")))
-        .orElse("no rejection for " + name);
-  }
-
-  static long progressEvents(List<CloudEvent> events) {
-    return events.stream().filter(e -> e.type().endsWith("BackfillProgressed")).count();
-  }
-
-  static String describe(List<CloudEvent> events) {
-    return events.stream().map(e -> e.type().substring(e.type().lastIndexOf('.') + 1) + Json.write(e.data()))
-        .collect(Collectors.joining("\n  ", "\n  ", ""));
-  }
-
-  static List<String> newColumns(Connection c) throws SQLException {
-    List<String> columns = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' "
-            + "AND column_name IN ('avatar_url', 'last_login_at', 'updated_at') ORDER BY column_name")) {
-      while (rs.next()) {
-        columns.add(rs.getString(1));
-      }
+    static ObjectNode request(String name, String target, String version, String up) {
+        ObjectNode request = Json.MAPPER
+                .createObjectNode()
+                .put("name", name)
+                .put("target", target)
+                .put("staging", "staging");
+        request.putArray("migrations")
+                .addObject()
+                .put("version", version)
+                .put("description", name)
+                .put("up", up);
+        request.putArray("checks").addObject().put("rowCount", "users").put("expect", "unchanged");
+        return request;
     }
-    return columns;
-  }
 
-  static long count(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+    static String fieldsOf(List<MigrationRejected> rejected, String name) {
+        return rejected.stream()
+                .filter(r -> name.equals(r.name()))
+                .findFirst()
+                .map(r -> r.errors().stream().map(e -> e.field()).collect(Collectors.joining(", ")))
+                .orElse("no rejection for " + name);
     }
-  }
 
-  static String md5(String text) throws Exception {
-    byte[] digest = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
-    return String.format("%032x", new BigInteger(1, digest));
-  }
-
-  static HttpResponse<String> post(String path, String body) throws Exception {
-    return post(path, body, null);
-  }
-
-  static HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (idempotencyKey != null) {
-      request.header("Idempotency-Key", idempotencyKey);
+    static long progressEvents(List<CloudEvent> events) {
+        return events.stream()
+                .filter(e -> e.type().endsWith("BackfillProgressed"))
+                .count();
     }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
-  static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
-  }
+    static String describe(List<CloudEvent> events) {
+        return events.stream()
+                .map(e -> e.type().substring(e.type().lastIndexOf('.') + 1) + Json.write(e.data()))
+                .collect(Collectors.joining("\n  ", "\n  ", ""));
+    }
 
-  static Path home() {
-    return stack.home();
-  }
+    static List<String> newColumns(Connection c) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' "
+                                + "AND column_name IN ('avatar_url', 'last_login_at', 'updated_at') ORDER BY column_name")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
+    }
+
+    static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String md5(String text) throws Exception {
+        byte[] digest = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+        return String.format("%032x", new BigInteger(1, digest));
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, body, null);
+    }
+
+    static HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Path home() {
+        return stack.home();
+    }
 }

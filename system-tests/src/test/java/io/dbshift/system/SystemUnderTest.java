@@ -9,17 +9,22 @@ import java.util.Map;
  * the two example targets, a Kafka broker and the four services as built by the reactor.
  */
 final class SystemUnderTest {
-  private static Stack stack;
+    private static Stack stack;
 
-  private SystemUnderTest() {}
+    private SystemUnderTest() {}
 
-  static synchronized Stack stack() {
-    if (stack == null) {
-      Path home = Path.of(System.getProperty("dbshift.home", "..")).toAbsolutePath().normalize();
-      // Smaller than the demo's targets: the tests are about behaviour; the demo and benchmarks are about size.
-      stack = Stack.start(home, new Stack.Options(2_000, 50_000, Map.of()), message -> System.out.println("[stack] " + message));
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+    static synchronized Stack stack() {
+        if (stack == null) {
+            Path home = Path.of(System.getProperty("dbshift.home", ".."))
+                    .toAbsolutePath()
+                    .normalize();
+            // Smaller than the demo's targets: the tests are about behaviour; the demo and benchmarks are about size.
+            stack = Stack.start(
+                    home,
+                    new Stack.Options(2_000, 50_000, Map.of()),
+                    message -> System.out.println("[stack] " + message));
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
     }
-    return stack;
-  }
 }

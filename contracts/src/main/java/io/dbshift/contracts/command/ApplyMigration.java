@@ -1,11 +1,9 @@
 package io.dbshift.contracts.command;
 
-import io.dbshift.contracts.request.BackfillSpec;
-import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.request.MigrationScript;
 import java.util.List;
-import java.util.Map;
 
 /** Applies the scripts to the target with Flyway, each version in its own transaction. */
-public record ApplyMigration(String commandId, String migrationId, String stepId, String target, List<MigrationScript> migrations)
-    implements Command {}
+public record ApplyMigration(
+        String commandId, String migrationId, String stepId, String target, List<MigrationScript> migrations)
+        implements Command {}

@@ -7,14 +7,14 @@ import io.dbshift.contracts.Payload;
  * so a redelivered or re-sent command is recognised and changes nothing twice.
  */
 public interface Command extends Payload {
-  String commandId();
+    String commandId();
 
-  String stepId();
+    String stepId();
 
-  /** The registered target the command acts on. */
-  String target();
+    /** The registered target the command acts on. */
+    String target();
 
-  static String idFor(String migrationId, String stepId) {
-    return migrationId + "/" + stepId;
-  }
+    static String idFor(String migrationId, String stepId) {
+        return migrationId + "/" + stepId;
+    }
 }

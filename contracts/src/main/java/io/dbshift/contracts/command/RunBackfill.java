@@ -1,11 +1,9 @@
 package io.dbshift.contracts.command;
 
 import io.dbshift.contracts.request.BackfillSpec;
-import io.dbshift.contracts.request.CheckSpec;
-import io.dbshift.contracts.request.MigrationScript;
 import java.util.List;
-import java.util.Map;
 
 /** Runs the backfills on the target in keyset batches. */
-public record RunBackfill(String commandId, String migrationId, String stepId, String target, List<BackfillSpec> backfills)
-    implements Command {}
+public record RunBackfill(
+        String commandId, String migrationId, String stepId, String target, List<BackfillSpec> backfills)
+        implements Command {}

@@ -11,13 +11,13 @@ package io.dbshift.contracts.request;
  */
 public record BackfillSpec(String table, String key, String set, String where, Integer batchSize) {
 
-  public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_BATCH_SIZE = 1000;
 
-  public String keyOrDefault() {
-    return key == null || key.isBlank() ? "id" : key;
-  }
+    public String keyOrDefault() {
+        return key == null || key.isBlank() ? "id" : key;
+    }
 
-  public int batchSizeOrDefault() {
-    return batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
-  }
+    public int batchSizeOrDefault() {
+        return batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+    }
 }

@@ -12,26 +12,26 @@ package io.dbshift.contracts.request;
  */
 public record CheckSpec(String name, String sql, String expect, OrphanSpec orphans, String rowCount) {
 
-  public static final String UNCHANGED = "unchanged";
+    public static final String UNCHANGED = "unchanged";
 
-  /** The name shown in reports: the given name or one derived from the check. */
-  public String displayName() {
-    if (name != null && !name.isBlank()) {
-      return name;
+    /** The name shown in reports: the given name or one derived from the check. */
+    public String displayName() {
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        if (orphans != null) {
+            return "no orphaned rows in " + orphans.table() + "." + orphans.column();
+        }
+        if (rowCount != null) {
+            return "row count of " + rowCount + " " + (expect == null ? UNCHANGED : expect);
+        }
+        return sql;
     }
-    if (orphans != null) {
-      return "no orphaned rows in " + orphans.table() + "." + orphans.column();
-    }
-    if (rowCount != null) {
-      return "row count of " + rowCount + " " + (expect == null ? UNCHANGED : expect);
-    }
-    return sql;
-  }
 
-  /**
-   * @param table the child table
-   * @param column its referencing column
-   * @param references {@code parent_table.column}
-   */
-  public record OrphanSpec(String table, String column, String references) {}
+    /**
+     * @param table the child table
+     * @param column its referencing column
+     * @param references {@code parent_table.column}
+     */
+    public record OrphanSpec(String table, String column, String references) {}
 }

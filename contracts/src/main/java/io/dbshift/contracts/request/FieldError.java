@@ -7,8 +7,8 @@ package io.dbshift.contracts.request;
  * @param message what is wrong and what to do
  */
 public record FieldError(String field, String message) {
-  @Override
-  public String toString() {
-    return field + ": " + message;
-  }
+    @Override
+    public String toString() {
+        return field + ": " + message;
+    }
 }

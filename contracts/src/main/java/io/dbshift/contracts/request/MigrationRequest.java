@@ -17,25 +17,25 @@ import java.util.List;
  * @param notifications who to tell (optional)
  */
 public record MigrationRequest(
-    String name,
-    String target,
-    String staging,
-    Window window,
-    String requestedBy,
-    List<MigrationScript> migrations,
-    List<BackfillSpec> backfills,
-    List<CheckSpec> checks,
-    Notify notifications) {
+        String name,
+        String target,
+        String staging,
+        Window window,
+        String requestedBy,
+        List<MigrationScript> migrations,
+        List<BackfillSpec> backfills,
+        List<CheckSpec> checks,
+        Notify notifications) {
 
-  public List<MigrationScript> migrations() {
-    return migrations == null ? List.of() : migrations;
-  }
+    public List<MigrationScript> migrations() {
+        return migrations == null ? List.of() : migrations;
+    }
 
-  public List<BackfillSpec> backfills() {
-    return backfills == null ? List.of() : backfills;
-  }
+    public List<BackfillSpec> backfills() {
+        return backfills == null ? List.of() : backfills;
+    }
 
-  public List<CheckSpec> checks() {
-    return checks == null ? List.of() : checks;
-  }
+    public List<CheckSpec> checks() {
+        return checks == null ? List.of() : checks;
+    }
 }

@@ -11,136 +11,146 @@ import java.util.regex.Pattern;
  * field, so an operator fixes the request in one round.
  */
 public final class RequestValidator {
-  private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-  private final Set<String> knownTargets;
+    private final Set<String> knownTargets;
 
-  /** @param knownTargets the names of the registered targets */
-  public RequestValidator(Set<String> knownTargets) {
-    this.knownTargets = Set.copyOf(knownTargets);
-  }
+    /** @param knownTargets the names of the registered targets */
+    public RequestValidator(Set<String> knownTargets) {
+        this.knownTargets = Set.copyOf(knownTargets);
+    }
 
-  public List<FieldError> validate(MigrationRequest request) {
-    List<FieldError> errors = new ArrayList<>();
-    if (request == null) {
-      errors.add(new FieldError("$", "the request is empty; send a JSON object with name, target, staging and migrations"));
-      return errors;
+    public List<FieldError> validate(MigrationRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            errors.add(new FieldError(
+                    "$", "the request is empty; send a JSON object with name, target, staging and migrations"));
+            return errors;
+        }
+        if (blank(request.name())) {
+            errors.add(new FieldError("name", "is required, e.g. \"add-user-avatar\""));
+        }
+        target(errors, "target", request.target());
+        target(errors, "staging", request.staging());
+        if (!blank(request.target()) && request.target().equals(request.staging())) {
+            errors.add(
+                    new FieldError("staging", "must differ from target: a rehearsal on production is not a rehearsal"));
+        }
+        if (request.window() != null
+                && request.window().start() != null
+                && request.window().end() != null
+                && !request.window().end().isAfter(request.window().start())) {
+            errors.add(new FieldError("window.end", "must be after window.start"));
+        }
+        if (request.migrations().isEmpty()) {
+            errors.add(new FieldError("migrations", "at least one migration script is required"));
+        }
+        Set<String> versions = new HashSet<>();
+        for (int i = 0; i < request.migrations().size(); i++) {
+            MigrationScript script = request.migrations().get(i);
+            String at = "migrations[" + i + "]";
+            if (script == null) {
+                errors.add(new FieldError(at, "is null"));
+                continue;
+            }
+            if (blank(script.version()) || !VERSION.matcher(script.version()).matches()) {
+                errors.add(new FieldError(at + ".version", "is required and must look like 2 or 2.1"));
+            } else if (!versions.add(script.version())) {
+                errors.add(new FieldError(at + ".version", "version " + script.version() + " appears twice"));
+            }
+            if (blank(script.up())) {
+                errors.add(new FieldError(at + ".up", "is required: the SQL to apply"));
+            }
+        }
+        for (int i = 0; i < request.backfills().size(); i++) {
+            BackfillSpec backfill = request.backfills().get(i);
+            String at = "backfills[" + i + "]";
+            if (backfill == null) {
+                errors.add(new FieldError(at, "is null"));
+                continue;
+            }
+            if (blank(backfill.table()) || !IDENTIFIER.matcher(backfill.table()).matches()) {
+                errors.add(new FieldError(at + ".table", "is required and must be a table name"));
+            }
+            if (backfill.key() != null && !IDENTIFIER.matcher(backfill.key()).matches()) {
+                errors.add(new FieldError(at + ".key", "must be a column name"));
+            }
+            if (blank(backfill.set())) {
+                errors.add(new FieldError(at + ".set", "is required, e.g. \"avatar_url = md5(email)\""));
+            }
+            if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
+                errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
+            }
+        }
+        if (request.checks().isEmpty()) {
+            errors.add(new FieldError(
+                    "checks",
+                    "at least one integrity check is required: the \"Data integrity checks passing\" "
+                            + "checkpoint needs evidence, e.g. {\"rowCount\": \"users\", \"expect\": \"unchanged\"}"));
+        }
+        for (int i = 0; i < request.checks().size(); i++) {
+            check(errors, "checks[" + i + "]", request.checks().get(i));
+        }
+        return errors;
     }
-    if (blank(request.name())) {
-      errors.add(new FieldError("name", "is required, e.g. \"add-user-avatar\""));
-    }
-    target(errors, "target", request.target());
-    target(errors, "staging", request.staging());
-    if (!blank(request.target()) && request.target().equals(request.staging())) {
-      errors.add(new FieldError("staging", "must differ from target: a rehearsal on production is not a rehearsal"));
-    }
-    if (request.window() != null && request.window().start() != null && request.window().end() != null
-        && !request.window().end().isAfter(request.window().start())) {
-      errors.add(new FieldError("window.end", "must be after window.start"));
-    }
-    if (request.migrations().isEmpty()) {
-      errors.add(new FieldError("migrations", "at least one migration script is required"));
-    }
-    Set<String> versions = new HashSet<>();
-    for (int i = 0; i < request.migrations().size(); i++) {
-      MigrationScript script = request.migrations().get(i);
-      String at = "migrations[" + i + "]";
-      if (script == null) {
-        errors.add(new FieldError(at, "is null"));
-        continue;
-      }
-      if (blank(script.version()) || !VERSION.matcher(script.version()).matches()) {
-        errors.add(new FieldError(at + ".version", "is required and must look like 2 or 2.1"));
-      } else if (!versions.add(script.version())) {
-        errors.add(new FieldError(at + ".version", "version " + script.version() + " appears twice"));
-      }
-      if (blank(script.up())) {
-        errors.add(new FieldError(at + ".up", "is required: the SQL to apply"));
-      }
-    }
-    for (int i = 0; i < request.backfills().size(); i++) {
-      BackfillSpec backfill = request.backfills().get(i);
-      String at = "backfills[" + i + "]";
-      if (backfill == null) {
-        errors.add(new FieldError(at, "is null"));
-        continue;
-      }
-      if (blank(backfill.table()) || !IDENTIFIER.matcher(backfill.table()).matches()) {
-        errors.add(new FieldError(at + ".table", "is required and must be a table name"));
-      }
-      if (backfill.key() != null && !IDENTIFIER.matcher(backfill.key()).matches()) {
-        errors.add(new FieldError(at + ".key", "must be a column name"));
-      }
-      if (blank(backfill.set())) {
-        errors.add(new FieldError(at + ".set", "is required, e.g. \"avatar_url = md5(email)\""));
-      }
-      if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
-        errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
-      }
-    }
-    if (request.checks().isEmpty()) {
-      errors.add(new FieldError("checks", "at least one integrity check is required: the \"Data integrity checks passing\" "
-          + "checkpoint needs evidence, e.g. {\"rowCount\": \"users\", \"expect\": \"unchanged\"}"));
-    }
-    for (int i = 0; i < request.checks().size(); i++) {
-      check(errors, "checks[" + i + "]", request.checks().get(i));
-    }
-    return errors;
-  }
 
-  private void check(List<FieldError> errors, String at, CheckSpec check) {
-    if (check == null) {
-      errors.add(new FieldError(at, "is null"));
-      return;
+    private void check(List<FieldError> errors, String at, CheckSpec check) {
+        if (check == null) {
+            errors.add(new FieldError(at, "is null"));
+            return;
+        }
+        int kinds =
+                (blank(check.sql()) ? 0 : 1) + (check.orphans() == null ? 0 : 1) + (blank(check.rowCount()) ? 0 : 1);
+        if (kinds != 1) {
+            errors.add(new FieldError(at, "set exactly one of sql, orphans or rowCount"));
+            return;
+        }
+        if (!blank(check.sql()) && (blank(check.expect()) || !isNumber(check.expect()))) {
+            errors.add(new FieldError(at + ".expect", "is required for an sql check and must be a number"));
+        }
+        if (!blank(check.rowCount())) {
+            if (!IDENTIFIER.matcher(check.rowCount()).matches()) {
+                errors.add(new FieldError(at + ".rowCount", "must be a table name"));
+            }
+            if (!blank(check.expect()) && !CheckSpec.UNCHANGED.equals(check.expect()) && !isNumber(check.expect())) {
+                errors.add(new FieldError(at + ".expect", "must be \"unchanged\" or a number"));
+            }
+        }
+        if (check.orphans() != null) {
+            CheckSpec.OrphanSpec o = check.orphans();
+            if (blank(o.table()) || !IDENTIFIER.matcher(o.table()).matches()) {
+                errors.add(new FieldError(at + ".orphans.table", "is required and must be a table name"));
+            }
+            if (blank(o.column()) || !IDENTIFIER.matcher(o.column()).matches()) {
+                errors.add(new FieldError(at + ".orphans.column", "is required and must be a column name"));
+            }
+            if (blank(o.references())
+                    || !o.references().contains(".")
+                    || !IDENTIFIER.matcher(o.references()).matches()) {
+                errors.add(new FieldError(at + ".orphans.references", "is required, as table.column, e.g. users.id"));
+            }
+        }
     }
-    int kinds = (blank(check.sql()) ? 0 : 1) + (check.orphans() == null ? 0 : 1) + (blank(check.rowCount()) ? 0 : 1);
-    if (kinds != 1) {
-      errors.add(new FieldError(at, "set exactly one of sql, orphans or rowCount"));
-      return;
-    }
-    if (!blank(check.sql()) && (blank(check.expect()) || !isNumber(check.expect()))) {
-      errors.add(new FieldError(at + ".expect", "is required for an sql check and must be a number"));
-    }
-    if (!blank(check.rowCount())) {
-      if (!IDENTIFIER.matcher(check.rowCount()).matches()) {
-        errors.add(new FieldError(at + ".rowCount", "must be a table name"));
-      }
-      if (!blank(check.expect()) && !CheckSpec.UNCHANGED.equals(check.expect()) && !isNumber(check.expect())) {
-        errors.add(new FieldError(at + ".expect", "must be \"unchanged\" or a number"));
-      }
-    }
-    if (check.orphans() != null) {
-      CheckSpec.OrphanSpec o = check.orphans();
-      if (blank(o.table()) || !IDENTIFIER.matcher(o.table()).matches()) {
-        errors.add(new FieldError(at + ".orphans.table", "is required and must be a table name"));
-      }
-      if (blank(o.column()) || !IDENTIFIER.matcher(o.column()).matches()) {
-        errors.add(new FieldError(at + ".orphans.column", "is required and must be a column name"));
-      }
-      if (blank(o.references()) || !o.references().contains(".") || !IDENTIFIER.matcher(o.references()).matches()) {
-        errors.add(new FieldError(at + ".orphans.references", "is required, as table.column, e.g. users.id"));
-      }
-    }
-  }
 
-  private void target(List<FieldError> errors, String field, String name) {
-    if (blank(name)) {
-      errors.add(new FieldError(field, "is required; registered targets: " + String.join(", ", sorted())));
-    } else if (!knownTargets.contains(name)) {
-      errors.add(new FieldError(field, "unknown target \"" + name + "\"; registered targets: " + String.join(", ", sorted())));
+    private void target(List<FieldError> errors, String field, String name) {
+        if (blank(name)) {
+            errors.add(new FieldError(field, "is required; registered targets: " + String.join(", ", sorted())));
+        } else if (!knownTargets.contains(name)) {
+            errors.add(new FieldError(
+                    field, "unknown target \"" + name + "\"; registered targets: " + String.join(", ", sorted())));
+        }
     }
-  }
 
-  private List<String> sorted() {
-    return knownTargets.stream().sorted().toList();
-  }
+    private List<String> sorted() {
+        return knownTargets.stream().sorted().toList();
+    }
 
-  private static boolean isNumber(String s) {
-    return s.matches("-?\\d+");
-  }
+    private static boolean isNumber(String s) {
+        return s.matches("-?\\d+");
+    }
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
 }

@@ -4,5 +4,5 @@ import java.util.Map;
 
 /** Row counts of the target's tables before it is changed. */
 public record BaselineCaptured(
-    String commandId, String migrationId, String stepId, String target, Map<String, Long> rowCounts)
-    implements StepResult {}
+        String commandId, String migrationId, String stepId, String target, Map<String, Long> rowCounts)
+        implements StepResult {}

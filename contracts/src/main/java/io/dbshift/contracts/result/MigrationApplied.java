@@ -9,11 +9,11 @@ import java.util.List;
  * @param schemaVersion the target's schema version afterwards
  */
 public record MigrationApplied(
-    String commandId,
-    String migrationId,
-    String stepId,
-    String target,
-    List<String> appliedVersions,
-    String schemaVersion,
-    long durationMs)
-    implements StepResult {}
+        String commandId,
+        String migrationId,
+        String stepId,
+        String target,
+        List<String> appliedVersions,
+        String schemaVersion,
+        long durationMs)
+        implements StepResult {}

@@ -6,10 +6,10 @@ import java.util.List;
 
 /** The design phase's evidence: the target's current schema and every statement classified. */
 public record SchemaAnalyzed(
-    String commandId,
-    String migrationId,
-    String stepId,
-    String target,
-    SchemaSnapshot snapshot,
-    List<StatementAnalysis> statements)
-    implements StepResult {}
+        String commandId,
+        String migrationId,
+        String stepId,
+        String target,
+        SchemaSnapshot snapshot,
+        List<StatementAnalysis> statements)
+        implements StepResult {}

@@ -9,11 +9,12 @@ package io.dbshift.contracts.result;
  * @param sqlState the PostgreSQL SQLSTATE, when the database refused
  */
 public record StepFailed(
-    String commandId, String migrationId, String stepId, String target, String reason, String sqlState)
-    implements StepResult {
+        String commandId, String migrationId, String stepId, String target, String reason, String sqlState)
+        implements StepResult {
 
-  /** The failure of a command, addressed as its result. */
-  public static StepFailed of(io.dbshift.contracts.command.Command command, String reason, String sqlState) {
-    return new StepFailed(command.commandId(), command.migrationId(), command.stepId(), command.target(), reason, sqlState);
-  }
+    /** The failure of a command, addressed as its result. */
+    public static StepFailed of(io.dbshift.contracts.command.Command command, String reason, String sqlState) {
+        return new StepFailed(
+                command.commandId(), command.migrationId(), command.stepId(), command.target(), reason, sqlState);
+    }
 }

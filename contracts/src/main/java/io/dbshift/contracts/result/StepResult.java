@@ -4,9 +4,9 @@ import io.dbshift.contracts.Payload;
 
 /** The outcome of one command, sent back to the orchestrator on the results topic. */
 public interface StepResult extends Payload {
-  String commandId();
+    String commandId();
 
-  String stepId();
+    String stepId();
 
-  String target();
+    String target();
 }

@@ -11,4 +11,10 @@ import java.util.List;
  * @param tables the tables it touches
  */
 public record StatementAnalysis(
-    String version, int index, int line, String sql, ChangeClass classification, String reason, List<String> tables) {}
+        String version,
+        int index,
+        int line,
+        String sql,
+        ChangeClass classification,
+        String reason,
+        List<String> tables) {}

@@ -15,10 +15,10 @@ import java.util.Map;
 
 /** Documents a target's current schema from the catalog: tables, columns, constraints, indexes, sizes. */
 public final class SchemaSnapshotter {
-  private SchemaSnapshotter() {}
+    private SchemaSnapshotter() {}
 
-  /** Ordinary and partitioned tables outside the system schemas; dbshift's own history table is left out. */
-  private static final String TABLES = """
+    /** Ordinary and partitioned tables outside the system schemas; dbshift's own history table is left out. */
+    private static final String TABLES = """
       SELECT c.oid, n.nspname, c.relname, greatest(c.reltuples, 0)::bigint AS estimate,
              pg_total_relation_size(c.oid) AS bytes
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -26,59 +26,67 @@ public final class SchemaSnapshotter {
         AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'dbshift_schema_history'
       ORDER BY n.nspname, c.relname""";
 
-  private static final String COLUMNS = """
+    private static final String COLUMNS = """
       SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
 
-  private static final String CONSTRAINTS = """
+    private static final String CONSTRAINTS = """
       SELECT conname || ' ' || pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END
       FROM pg_constraint WHERE conrelid = ? ORDER BY conname""";
 
-  private static final String INDEXES = """
+    private static final String INDEXES = """
       SELECT pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ? ORDER BY c.relname""";
 
-  public static SchemaSnapshot take(Connection connection) throws SQLException {
-    String version;
-    try (ResultSet rs = connection.createStatement().executeQuery("SHOW server_version")) {
-      rs.next();
-      version = rs.getString(1);
-    }
-    Map<Long, TableInfo> tables = new LinkedHashMap<>();
-    try (ResultSet rs = connection.createStatement().executeQuery(TABLES)) {
-      while (rs.next()) {
-        long oid = rs.getLong(1);
-        tables.put(oid, new TableInfo(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-            columns(connection, oid), strings(connection, CONSTRAINTS, oid), strings(connection, INDEXES, oid)));
-      }
-    }
-    return new SchemaSnapshot(version, Instant.now(), new ArrayList<>(tables.values()));
-  }
-
-  private static List<ColumnInfo> columns(Connection connection, long oid) throws SQLException {
-    List<ColumnInfo> columns = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+    public static SchemaSnapshot take(Connection connection) throws SQLException {
+        String version;
+        try (ResultSet rs = connection.createStatement().executeQuery("SHOW server_version")) {
+            rs.next();
+            version = rs.getString(1);
         }
-      }
-    }
-    return columns;
-  }
-
-  private static List<String> strings(Connection connection, String sql, long oid) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          values.add(rs.getString(1));
+        Map<Long, TableInfo> tables = new LinkedHashMap<>();
+        try (ResultSet rs = connection.createStatement().executeQuery(TABLES)) {
+            while (rs.next()) {
+                long oid = rs.getLong(1);
+                tables.put(
+                        oid,
+                        new TableInfo(
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                columns(connection, oid),
+                                strings(connection, CONSTRAINTS, oid),
+                                strings(connection, INDEXES, oid)));
+            }
         }
-      }
+        return new SchemaSnapshot(version, Instant.now(), new ArrayList<>(tables.values()));
     }
-    return values;
-  }
+
+    private static List<ColumnInfo> columns(Connection connection, long oid) throws SQLException {
+        List<ColumnInfo> columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static List<String> strings(Connection connection, String sql, long oid) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
+    }
 }

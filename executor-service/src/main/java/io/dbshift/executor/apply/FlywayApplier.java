@@ -24,132 +24,146 @@ import org.flywaydb.core.api.output.MigrateResult;
  * script that fails is rolled back whole and the target is left as it was.
  */
 public final class FlywayApplier {
-  /** Flyway's history table in the target; kept apart from any history the application keeps. */
-  public static final String HISTORY_TABLE = "dbshift_schema_history";
+    /** Flyway's history table in the target; kept apart from any history the application keeps. */
+    public static final String HISTORY_TABLE = "dbshift_schema_history";
 
-  private final String lockTimeout;
+    private final String lockTimeout;
 
-  /** @param lockTimeout how long a DDL statement may wait for its lock, e.g. {@code 5s} */
-  public FlywayApplier(String lockTimeout) {
-    this.lockTimeout = lockTimeout;
-  }
-
-  /** What happened. */
-  public record Applied(List<String> versions, String schemaVersion) {}
-
-  /** A script the database refused; nothing of it was applied. */
-  public static class ApplyFailedException extends TargetRefusedException {
-    ApplyFailedException(String message, String sqlState, Throwable cause) {
-      super(message, sqlState, cause);
+    /** @param lockTimeout how long a DDL statement may wait for its lock, e.g. {@code 5s} */
+    public FlywayApplier(String lockTimeout) {
+        this.lockTimeout = lockTimeout;
     }
-  }
 
-  public Applied apply(DataSource target, List<MigrationScript> scripts) {
-    Path dir = writeScripts(scripts);
-    try {
-      Flyway flyway = Flyway.configure()
-          .dataSource(target)
-          .locations("filesystem:" + dir)
-          .table(HISTORY_TABLE)
-          // A target that already has tables gets a baseline below every requested version.
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .initSql("SET lock_timeout = '" + lockTimeout + "'")
-          .validateMigrationNaming(true)
-          // A request carries only its own scripts: versions applied by earlier requests are not
-          // "missing", and versions above the request's own are not an error either.
-          .ignoreMigrationPatterns("*:missing", "*:future")
-          // Without this, Flyway's transactional advisory lock makes CREATE INDEX CONCURRENTLY wait forever.
-          .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
-          .load();
-      refuseVersionsBelowCurrent(flyway);
-      MigrateResult result = flyway.migrate();
-      List<String> versions = result.migrations.stream().map(m -> m.version).toList();
-      return new Applied(versions, result.targetSchemaVersion != null ? result.targetSchemaVersion
-          : flyway.info().current() == null ? null : flyway.info().current().getVersion().getVersion());
-    } catch (FlywayException e) {
-      String outcome = sqlCause(e) != null
-          ? "\nThe failing script ran in one transaction, which was rolled back: it left no trace on the target."
-          : "\nNothing was applied.";
-      throw new ApplyFailedException(describe(e) + outcome, sqlState(e), e);
-    } finally {
-      deleteQuietly(dir);
-    }
-  }
+    /** What happened. */
+    public record Applied(List<String> versions, String schemaVersion) {}
 
-  /** Flyway would skip them silently ("ignored"); an operator must hear why instead. */
-  private static void refuseVersionsBelowCurrent(Flyway flyway) {
-    MigrationInfo current = flyway.info().current();
-    List<String> skipped = Arrays.stream(flyway.info().all())
-        .filter(info -> info.getState() == MigrationState.IGNORED)
-        .map(info -> info.getVersion().getVersion())
-        .toList();
-    if (!skipped.isEmpty()) {
-      throw new ApplyFailedException("version(s) " + String.join(", ", skipped) + " are below the target's current version "
-          + (current == null ? "?" : current.getVersion().getVersion()) + " and would never be applied; "
-          + "give the script a version above it. Nothing was applied.", null, null);
+    /** A script the database refused; nothing of it was applied. */
+    public static class ApplyFailedException extends TargetRefusedException {
+        ApplyFailedException(String message, String sqlState, Throwable cause) {
+            super(message, sqlState, cause);
+        }
     }
-  }
 
-  private static Path writeScripts(List<MigrationScript> scripts) {
-    try {
-      Path dir = Files.createTempDirectory("dbshift-scripts-");
-      for (MigrationScript script : scripts) {
-        String description = script.description() == null || script.description().isBlank()
-            ? "migration" : script.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
-        Files.writeString(dir.resolve("V" + script.version().replace('.', '_') + "__" + description + ".sql"), script.up());
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not stage the scripts for Flyway", e);
+    public Applied apply(DataSource target, List<MigrationScript> scripts) {
+        Path dir = writeScripts(scripts);
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(target)
+                    .locations("filesystem:" + dir)
+                    .table(HISTORY_TABLE)
+                    // A target that already has tables gets a baseline below every requested version.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .initSql("SET lock_timeout = '" + lockTimeout + "'")
+                    .validateMigrationNaming(true)
+                    // A request carries only its own scripts: versions applied by earlier requests are not
+                    // "missing", and versions above the request's own are not an error either.
+                    .ignoreMigrationPatterns("*:missing", "*:future")
+                    // Without this, Flyway's transactional advisory lock makes CREATE INDEX CONCURRENTLY wait forever.
+                    .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+                    .load();
+            refuseVersionsBelowCurrent(flyway);
+            MigrateResult result = flyway.migrate();
+            List<String> versions =
+                    result.migrations.stream().map(m -> m.version).toList();
+            return new Applied(
+                    versions,
+                    result.targetSchemaVersion != null
+                            ? result.targetSchemaVersion
+                            : flyway.info().current() == null
+                                    ? null
+                                    : flyway.info().current().getVersion().getVersion());
+        } catch (FlywayException e) {
+            String outcome = sqlCause(e) != null
+                    ? "\nThe failing script ran in one transaction, which was rolled back: it left no trace on the target."
+                    : "\nNothing was applied.";
+            throw new ApplyFailedException(describe(e) + outcome, sqlState(e), e);
+        } finally {
+            deleteQuietly(dir);
+        }
     }
-  }
 
-  /** Flyway's message with PostgreSQL's own error line first; Flyway's banner lines are dropped. */
-  private static String describe(FlywayException e) {
-    SQLException sql = sqlCause(e);
-    StringBuilder message = new StringBuilder();
-    if (sql != null) {
-      message.append(sql.getMessage().strip());
+    /** Flyway would skip them silently ("ignored"); an operator must hear why instead. */
+    private static void refuseVersionsBelowCurrent(Flyway flyway) {
+        MigrationInfo current = flyway.info().current();
+        List<String> skipped = Arrays.stream(flyway.info().all())
+                .filter(info -> info.getState() == MigrationState.IGNORED)
+                .map(info -> info.getVersion().getVersion())
+                .toList();
+        if (!skipped.isEmpty()) {
+            throw new ApplyFailedException(
+                    "version(s) " + String.join(", ", skipped) + " are below the target's current version "
+                            + (current == null ? "?" : current.getVersion().getVersion())
+                            + " and would never be applied; "
+                            + "give the script a version above it. Nothing was applied.",
+                    null,
+                    null);
+        }
     }
-    String flyway = e.getMessage() == null ? "" : e.getMessage();
-    for (String line : flyway.split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.startsWith("Migration ") || trimmed.startsWith("Line") || trimmed.startsWith("Statement")) {
-        message.append(message.length() == 0 ? "" : "\n").append(trimmed);
-      }
-    }
-    if (message.length() > 0) {
-      return message.toString();
-    }
-    // Flyway's own advice lines point at its website and commands that do not apply here.
-    return Arrays.stream(flyway.split("\n"))
-        .filter(line -> !line.contains("Learn more") && !line.contains("run repair"))
-        .map(String::strip)
-        .filter(line -> !line.isEmpty())
-        .reduce((a, b) -> a + "\n" + b)
-        .orElse("Flyway failed without a message");
-  }
 
-  private static String sqlState(Throwable e) {
-    SQLException sql = sqlCause(e);
-    return sql == null ? null : sql.getSQLState();
-  }
-
-  private static SQLException sqlCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
+    private static Path writeScripts(List<MigrationScript> scripts) {
+        try {
+            Path dir = Files.createTempDirectory("dbshift-scripts-");
+            for (MigrationScript script : scripts) {
+                String description =
+                        script.description() == null || script.description().isBlank()
+                                ? "migration"
+                                : script.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
+                Files.writeString(
+                        dir.resolve("V" + script.version().replace('.', '_') + "__" + description + ".sql"),
+                        script.up());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stage the scripts for Flyway", e);
+        }
     }
-    return null;
-  }
 
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory; nothing else depends on it
+    /** Flyway's message with PostgreSQL's own error line first; Flyway's banner lines are dropped. */
+    private static String describe(FlywayException e) {
+        SQLException sql = sqlCause(e);
+        StringBuilder message = new StringBuilder();
+        if (sql != null) {
+            message.append(sql.getMessage().strip());
+        }
+        String flyway = e.getMessage() == null ? "" : e.getMessage();
+        for (String line : flyway.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("Migration ") || trimmed.startsWith("Line") || trimmed.startsWith("Statement")) {
+                message.append(message.length() == 0 ? "" : "\n").append(trimmed);
+            }
+        }
+        if (message.length() > 0) {
+            return message.toString();
+        }
+        // Flyway's own advice lines point at its website and commands that do not apply here.
+        return Arrays.stream(flyway.split("\n"))
+                .filter(line -> !line.contains("Learn more") && !line.contains("run repair"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .reduce((a, b) -> a + "\n" + b)
+                .orElse("Flyway failed without a message");
     }
-  }
+
+    private static String sqlState(Throwable e) {
+        SQLException sql = sqlCause(e);
+        return sql == null ? null : sql.getSQLState();
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; nothing else depends on it
+        }
+    }
 }

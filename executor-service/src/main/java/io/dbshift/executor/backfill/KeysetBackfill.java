@@ -16,101 +16,111 @@ import java.util.function.Consumer;
  * interruption: rows already updated no longer match the predicate, or are updated to the same value.
  */
 public final class KeysetBackfill {
-  private final String lockTimeout;
-  private final String statementTimeout;
+    private final String lockTimeout;
+    private final String statementTimeout;
 
-  public KeysetBackfill(String lockTimeout, String statementTimeout) {
-    this.lockTimeout = lockTimeout;
-    this.statementTimeout = statementTimeout;
-  }
-
-  /** A moment of a running backfill. */
-  public record Progress(String table, long rowsUpdated, long rowsScanned, long rowsEstimated, long rowsPerSecond, Long etaSeconds) {}
-
-  /** A batch the database refused; batches before it are committed, this one is not. */
-  public static class BatchFailedException extends TargetRefusedException {
-    BatchFailedException(String message, String sqlState, Throwable cause) {
-      super(message, sqlState, cause);
+    public KeysetBackfill(String lockTimeout, String statementTimeout) {
+        this.lockTimeout = lockTimeout;
+        this.statementTimeout = statementTimeout;
     }
-  }
 
-  public BackfillFigures run(Connection connection, BackfillSpec spec, Consumer<Progress> progress) throws SQLException {
-    String table = spec.table();
-    String key = spec.keyOrDefault();
-    int batchSize = spec.batchSizeOrDefault();
-    String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
-    connection.setAutoCommit(true);
-    try (Statement s = connection.createStatement()) {
-      s.execute("SET lock_timeout = '" + lockTimeout + "'");
-      s.execute("SET statement_timeout = '" + statementTimeout + "'");
+    /** A moment of a running backfill. */
+    public record Progress(
+            String table,
+            long rowsUpdated,
+            long rowsScanned,
+            long rowsEstimated,
+            long rowsPerSecond,
+            Long etaSeconds) {}
+
+    /** A batch the database refused; batches before it are committed, this one is not. */
+    public static class BatchFailedException extends TargetRefusedException {
+        BatchFailedException(String message, String sqlState, Throwable cause) {
+            super(message, sqlState, cause);
+        }
     }
-    long estimate = estimateRows(connection, table);
-    String batchSql = """
+
+    public BackfillFigures run(Connection connection, BackfillSpec spec, Consumer<Progress> progress)
+            throws SQLException {
+        String table = spec.table();
+        String key = spec.keyOrDefault();
+        int batchSize = spec.batchSizeOrDefault();
+        String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
+        connection.setAutoCommit(true);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET lock_timeout = '" + lockTimeout + "'");
+            s.execute("SET statement_timeout = '" + statementTimeout + "'");
+        }
+        long estimate = estimateRows(connection, table);
+        String batchSql = """
         WITH batch AS (SELECT %2$s AS dbshift_key FROM %1$s %%s ORDER BY %2$s LIMIT ?),
              changed AS (UPDATE %1$s AS dbshift_t SET %3$s FROM batch
                          WHERE dbshift_t.%2$s = batch.dbshift_key AND (%4$s) RETURNING 1)
-        SELECT (SELECT max(dbshift_key) FROM batch), (SELECT count(*) FROM batch), (SELECT count(*) FROM changed)"""
-        .formatted(table, key, spec.set(), predicate);
-    long started = System.nanoTime();
-    long lastReport = started;
-    long updated = 0;
-    long scanned = 0;
-    long batches = 0;
-    Object lastKey = null;
-    try (PreparedStatement first = connection.prepareStatement(batchSql.formatted(""));
-        PreparedStatement next = connection.prepareStatement(batchSql.formatted("WHERE " + key + " > ?"))) {
-      while (true) {
-        PreparedStatement ps = lastKey == null ? first : next;
-        int p = 1;
-        if (lastKey != null) {
-          ps.setObject(p++, lastKey);
+        SELECT (SELECT max(dbshift_key) FROM batch), (SELECT count(*) FROM batch), (SELECT count(*) FROM changed)""".formatted(table, key, spec.set(), predicate);
+        long started = System.nanoTime();
+        long lastReport = started;
+        long updated = 0;
+        long scanned = 0;
+        long batches = 0;
+        Object lastKey = null;
+        try (PreparedStatement first = connection.prepareStatement(batchSql.formatted(""));
+                PreparedStatement next = connection.prepareStatement(batchSql.formatted("WHERE " + key + " > ?"))) {
+            while (true) {
+                PreparedStatement ps = lastKey == null ? first : next;
+                int p = 1;
+                if (lastKey != null) {
+                    ps.setObject(p++, lastKey);
+                }
+                ps.setInt(p, batchSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long inBatch = rs.getLong(2);
+                    if (inBatch == 0) {
+                        break;
+                    }
+                    lastKey = rs.getObject(1);
+                    scanned += inBatch;
+                    updated += rs.getLong(3);
+                    batches++;
+                    long now = System.nanoTime();
+                    if (now - lastReport >= 1_000_000_000L) {
+                        lastReport = now;
+                        progress.accept(progress(table, updated, scanned, Math.max(estimate, scanned), started, now));
+                    }
+                    if (inBatch < batchSize) {
+                        break;
+                    }
+                } catch (SQLException e) {
+                    throw new BatchFailedException(
+                            "backfill of " + table + " failed in the batch after " + key + " "
+                                    + (lastKey == null ? "(first batch)" : "= " + lastKey) + ": " + e.getMessage()
+                                    + "; " + updated + " rows were updated and committed before it, this batch was not",
+                            e.getSQLState(),
+                            e);
+                }
+            }
         }
-        ps.setInt(p, batchSize);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          long inBatch = rs.getLong(2);
-          if (inBatch == 0) {
-            break;
-          }
-          lastKey = rs.getObject(1);
-          scanned += inBatch;
-          updated += rs.getLong(3);
-          batches++;
-          long now = System.nanoTime();
-          if (now - lastReport >= 1_000_000_000L) {
-            lastReport = now;
-            progress.accept(progress(table, updated, scanned, Math.max(estimate, scanned), started, now));
-          }
-          if (inBatch < batchSize) {
-            break;
-          }
-        } catch (SQLException e) {
-          throw new BatchFailedException("backfill of " + table + " failed in the batch after " + key + " "
-              + (lastKey == null ? "(first batch)" : "= " + lastKey) + ": " + e.getMessage()
-              + "; " + updated + " rows were updated and committed before it, this batch was not", e.getSQLState(), e);
+        long now = System.nanoTime();
+        Progress last = progress(table, updated, scanned, scanned, started, now);
+        progress.accept(last);
+        long durationMs = (now - started) / 1_000_000;
+        return new BackfillFigures(table, updated, scanned, batches, durationMs, last.rowsPerSecond());
+    }
+
+    private static Progress progress(String table, long updated, long scanned, long estimate, long started, long now) {
+        double seconds = Math.max((now - started) / 1e9, 1e-3);
+        long rate = (long) (scanned / seconds);
+        Long eta = rate == 0 ? null : Math.max(0, (estimate - scanned) / rate);
+        return new Progress(table, updated, scanned, estimate, (long) (updated / seconds), eta);
+    }
+
+    private static long estimateRows(Connection connection, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
         }
-      }
     }
-    long now = System.nanoTime();
-    Progress last = progress(table, updated, scanned, scanned, started, now);
-    progress.accept(last);
-    long durationMs = (now - started) / 1_000_000;
-    return new BackfillFigures(table, updated, scanned, batches, durationMs, last.rowsPerSecond());
-  }
-
-  private static Progress progress(String table, long updated, long scanned, long estimate, long started, long now) {
-    double seconds = Math.max((now - started) / 1e9, 1e-3);
-    long rate = (long) (scanned / seconds);
-    Long eta = rate == 0 ? null : Math.max(0, (estimate - scanned) / rate);
-    return new Progress(table, updated, scanned, estimate, (long) (updated / seconds), eta);
-  }
-
-  private static long estimateRows(Connection connection, String table) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
-  }
 }

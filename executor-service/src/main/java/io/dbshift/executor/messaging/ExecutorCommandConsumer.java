@@ -44,89 +44,121 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ExecutorCommandConsumer {
-  static final String SOURCE = "/dbshift/executor";
-  private static final Logger LOG = Logger.getLogger(ExecutorCommandConsumer.class);
+    static final String SOURCE = "/dbshift/executor";
+    private static final Logger LOG = Logger.getLogger(ExecutorCommandConsumer.class);
 
-  @Inject CommandProcessing processing;
-  @Inject TargetDatabases targets;
-  @Inject ExecutorConfig config;
+    @Inject
+    CommandProcessing processing;
 
-  @Inject
-  @Channel("progress")
-  MutinyEmitter<String> progress;
+    @Inject
+    TargetDatabases targets;
 
-  @Incoming("executor-commands")
-  public Uni<Void> consume(String value) {
-    CloudEvent event = CloudEvent.parse(value);
-    if (!(event.payload() instanceof Command command)) {
-      throw new WireFormatException("\"" + event.type() + "\" is not an executor command");
+    @Inject
+    ExecutorConfig config;
+
+    @Inject
+    @Channel("progress")
+    MutinyEmitter<String> progress;
+
+    @Incoming("executor-commands")
+    public Uni<Void> consume(String value) {
+        CloudEvent event = CloudEvent.parse(value);
+        if (!(event.payload() instanceof Command command)) {
+            throw new WireFormatException("\"" + event.type() + "\" is not an executor command");
+        }
+        LOG.infof(
+                "%s %s on %s",
+                event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
+        return processing.once(command, SOURCE, () -> execute(command));
     }
-    LOG.infof("%s %s on %s", event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
-    return processing.once(command, SOURCE, () -> execute(command));
-  }
 
-  StepResult execute(Command command) {
-    try {
-      if (command instanceof AnalyzeSchema c) {
-        return analyze(c);
-      } else if (command instanceof ApplyMigration c) {
-        return apply(c);
-      } else if (command instanceof RunBackfill c) {
-        return backfill(c);
-      }
-      return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
-    } catch (TargetDatabases.UnknownTargetException e) {
-      return failed(command, e.getMessage(), null);
-    } catch (TargetRefusedException e) {
-      return failed(command, e.getMessage(), e.sqlState());
-    } catch (SQLException e) {
-      return failed(command, "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")", e.getSQLState());
+    StepResult execute(Command command) {
+        try {
+            if (command instanceof AnalyzeSchema c) {
+                return analyze(c);
+            } else if (command instanceof ApplyMigration c) {
+                return apply(c);
+            } else if (command instanceof RunBackfill c) {
+                return backfill(c);
+            }
+            return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
+        } catch (TargetDatabases.UnknownTargetException e) {
+            return failed(command, e.getMessage(), null);
+        } catch (TargetRefusedException e) {
+            return failed(command, e.getMessage(), e.sqlState());
+        } catch (SQLException e) {
+            return failed(
+                    command,
+                    "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")",
+                    e.getSQLState());
+        }
     }
-  }
 
-  private SchemaAnalyzed analyze(AnalyzeSchema command) throws SQLException {
-    try (Connection connection = targets.connect(command.target())) {
-      connection.setReadOnly(true);
-      try (java.sql.Statement s = connection.createStatement()) {
-        s.execute("SET statement_timeout = '" + targets.target(command.target()).statementTimeout() + "'");
-      }
-      SchemaSnapshot snapshot = SchemaSnapshotter.take(connection);
-      return new SchemaAnalyzed(command.commandId(), command.migrationId(), command.stepId(), command.target(),
-          snapshot, MigrationAnalyzer.analyze(snapshot, command.migrations()));
+    private SchemaAnalyzed analyze(AnalyzeSchema command) throws SQLException {
+        try (Connection connection = targets.connect(command.target())) {
+            connection.setReadOnly(true);
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET statement_timeout = '"
+                        + targets.target(command.target()).statementTimeout() + "'");
+            }
+            SchemaSnapshot snapshot = SchemaSnapshotter.take(connection);
+            return new SchemaAnalyzed(
+                    command.commandId(),
+                    command.migrationId(),
+                    command.stepId(),
+                    command.target(),
+                    snapshot,
+                    MigrationAnalyzer.analyze(snapshot, command.migrations()));
+        }
     }
-  }
 
-  private MigrationApplied apply(ApplyMigration command) {
-    long started = System.nanoTime();
-    FlywayApplier.Applied applied = new FlywayApplier(config.lockTimeout())
-        .apply(targets.dataSource(command.target()), command.migrations());
-    return new MigrationApplied(command.commandId(), command.migrationId(), command.stepId(), command.target(),
-        applied.versions(), applied.schemaVersion(), (System.nanoTime() - started) / 1_000_000);
-  }
-
-  private BackfillCompleted backfill(RunBackfill command) throws SQLException {
-    List<BackfillCompleted.BackfillFigures> figures = new ArrayList<>();
-    KeysetBackfill engine = new KeysetBackfill(config.lockTimeout(), config.batchStatementTimeout());
-    try (Connection connection = targets.connect(command.target())) {
-      for (BackfillSpec spec : command.backfills()) {
-        figures.add(engine.run(connection, spec, p -> publish(command, p)));
-      }
+    private MigrationApplied apply(ApplyMigration command) {
+        long started = System.nanoTime();
+        FlywayApplier.Applied applied = new FlywayApplier(config.lockTimeout())
+                .apply(targets.dataSource(command.target()), command.migrations());
+        return new MigrationApplied(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                applied.versions(),
+                applied.schemaVersion(),
+                (System.nanoTime() - started) / 1_000_000);
     }
-    return new BackfillCompleted(command.commandId(), command.migrationId(), command.stepId(), command.target(), figures);
-  }
 
-  /** Progress is informational and rate-bounded by the engine; a lost progress event loses nothing. */
-  private void publish(RunBackfill command, KeysetBackfill.Progress p) {
-    BackfillProgressed event = new BackfillProgressed(command.migrationId(), command.stepId(), command.target(), p.table(),
-        p.rowsUpdated(), p.rowsEstimated(), p.rowsPerSecond(), p.etaSeconds());
-    OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-        .withKey(command.migrationId()).withTopic(Topics.EVENTS).build();
-    progress.sendMessageAndForget(Message.of(CloudEvent.of(SOURCE, event).toJson()).addMetadata(key));
-  }
+    private BackfillCompleted backfill(RunBackfill command) throws SQLException {
+        List<BackfillCompleted.BackfillFigures> figures = new ArrayList<>();
+        KeysetBackfill engine = new KeysetBackfill(config.lockTimeout(), config.batchStatementTimeout());
+        try (Connection connection = targets.connect(command.target())) {
+            for (BackfillSpec spec : command.backfills()) {
+                figures.add(engine.run(connection, spec, p -> publish(command, p)));
+            }
+        }
+        return new BackfillCompleted(
+                command.commandId(), command.migrationId(), command.stepId(), command.target(), figures);
+    }
 
-  private static StepFailed failed(Command command, String reason, String sqlState) {
-    LOG.warnf("%s failed: %s", command.commandId(), reason);
-    return StepFailed.of(command, reason, sqlState);
-  }
+    /** Progress is informational and rate-bounded by the engine; a lost progress event loses nothing. */
+    private void publish(RunBackfill command, KeysetBackfill.Progress p) {
+        BackfillProgressed event = new BackfillProgressed(
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                p.table(),
+                p.rowsUpdated(),
+                p.rowsEstimated(),
+                p.rowsPerSecond(),
+                p.etaSeconds());
+        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(command.migrationId())
+                .withTopic(Topics.EVENTS)
+                .build();
+        progress.sendMessageAndForget(
+                Message.of(CloudEvent.of(SOURCE, event).toJson()).addMetadata(key));
+    }
 
+    private static StepFailed failed(Command command, String reason, String sqlState) {
+        LOG.warnf("%s failed: %s", command.commandId(), reason);
+        return StepFailed.of(command, reason, sqlState);
+    }
 }

@@ -19,95 +19,110 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** Against a real PostgreSQL: what Flyway does to a target that already has tables. */
 class FlywayApplierTest {
-  static LocalPostgres postgres;
-  DataSource target;
-  final FlywayApplier applier = new FlywayApplier("2s");
+    static LocalPostgres postgres;
+    DataSource target;
+    final FlywayApplier applier = new FlywayApplier("2s");
 
-  @BeforeAll
-  static void start() {
-    postgres = LocalPostgres.startOrConnect();
-  }
-
-  @AfterAll
-  static void stop() {
-    postgres.close();
-  }
-
-  @BeforeEach
-  void freshTarget() throws Exception {
-    postgres.recreateDatabase("apply_test");
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(postgres.jdbcUrl("apply_test"));
-    ds.setUser(postgres.user());
-    if (!postgres.password().isEmpty()) {
-      ds.setPassword(postgres.password());
+    @BeforeAll
+    static void start() {
+        postgres = LocalPostgres.startOrConnect();
     }
-    target = ds;
-    exec("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL)");
-  }
 
-  static MigrationScript script(String version, String up) {
-    return new MigrationScript(version, "v" + version, up, null);
-  }
-
-  @Test
-  void appliesToATargetThatAlreadyHasTables() throws Exception {
-    FlywayApplier.Applied applied = applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));
-    assertEquals(List.of("2"), applied.versions());
-    assertEquals("2", applied.schemaVersion());
-    assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
-  }
-
-  @Test
-  void aLaterRequestCarryingOnlyItsOwnScriptApplies() throws Exception {
-    applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
-    FlywayApplier.Applied second = applier.apply(target, List.of(script("3", "ALTER TABLE users ADD COLUMN b text")));
-    assertEquals(List.of("3"), second.versions());
-  }
-
-  @Test
-  void applyingTheSameScriptAgainChangesNothing() {
-    applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
-    FlywayApplier.Applied again = applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
-    assertEquals(List.of(), again.versions());
-    assertEquals("2", again.schemaVersion());
-  }
-
-  @Test
-  void aScriptEditedAfterItWasAppliedIsRefused() {
-    applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
-    FlywayApplier.ApplyFailedException e = assertThrows(FlywayApplier.ApplyFailedException.class,
-        () -> applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a varchar(10)"))));
-    assertTrue(e.getMessage().contains("checksum"), e.getMessage());
-  }
-
-  @Test
-  void aVersionBelowTheCurrentOneIsRefusedWithTheReason() {
-    applier.apply(target, List.of(script("5", "ALTER TABLE users ADD COLUMN a text")));
-    FlywayApplier.ApplyFailedException e = assertThrows(FlywayApplier.ApplyFailedException.class,
-        () -> applier.apply(target, List.of(script("3", "ALTER TABLE users ADD COLUMN b text"))));
-    assertTrue(e.getMessage().contains("below the target's current version 5"), e.getMessage());
-  }
-
-  @Test
-  void aFailingScriptLeavesNoTraceAndReportsPostgresError() throws Exception {
-    FlywayApplier.ApplyFailedException e = assertThrows(FlywayApplier.ApplyFailedException.class,
-        () -> applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text;\nALTER TABLE nope ADD COLUMN b int;"))));
-    assertTrue(e.getMessage().contains("relation \"nope\" does not exist"), e.getMessage());
-    assertEquals("42P01", e.sqlState());
-    assertEquals(0, count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'a'"));
-  }
-
-  private void exec(String sql) throws Exception {
-    try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
+    @AfterAll
+    static void stop() {
+        postgres.close();
     }
-  }
 
-  private long count(String sql) throws Exception {
-    try (Connection c = target.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+    @BeforeEach
+    void freshTarget() throws Exception {
+        postgres.recreateDatabase("apply_test");
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(postgres.jdbcUrl("apply_test"));
+        ds.setUser(postgres.user());
+        if (!postgres.password().isEmpty()) {
+            ds.setPassword(postgres.password());
+        }
+        target = ds;
+        exec("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL)");
     }
-  }
+
+    static MigrationScript script(String version, String up) {
+        return new MigrationScript(version, "v" + version, up, null);
+    }
+
+    @Test
+    void appliesToATargetThatAlreadyHasTables() throws Exception {
+        FlywayApplier.Applied applied =
+                applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));
+        assertEquals(List.of("2"), applied.versions());
+        assertEquals("2", applied.schemaVersion());
+        assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+    }
+
+    @Test
+    void aLaterRequestCarryingOnlyItsOwnScriptApplies() throws Exception {
+        applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
+        FlywayApplier.Applied second =
+                applier.apply(target, List.of(script("3", "ALTER TABLE users ADD COLUMN b text")));
+        assertEquals(List.of("3"), second.versions());
+    }
+
+    @Test
+    void applyingTheSameScriptAgainChangesNothing() {
+        applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
+        FlywayApplier.Applied again =
+                applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
+        assertEquals(List.of(), again.versions());
+        assertEquals("2", again.schemaVersion());
+    }
+
+    @Test
+    void aScriptEditedAfterItWasAppliedIsRefused() {
+        applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a text")));
+        FlywayApplier.ApplyFailedException e = assertThrows(
+                FlywayApplier.ApplyFailedException.class,
+                () -> applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a varchar(10)"))));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void aVersionBelowTheCurrentOneIsRefusedWithTheReason() {
+        applier.apply(target, List.of(script("5", "ALTER TABLE users ADD COLUMN a text")));
+        FlywayApplier.ApplyFailedException e = assertThrows(
+                FlywayApplier.ApplyFailedException.class,
+                () -> applier.apply(target, List.of(script("3", "ALTER TABLE users ADD COLUMN b text"))));
+        assertTrue(e.getMessage().contains("below the target's current version 5"), e.getMessage());
+    }
+
+    @Test
+    void aFailingScriptLeavesNoTraceAndReportsPostgresError() throws Exception {
+        FlywayApplier.ApplyFailedException e = assertThrows(
+                FlywayApplier.ApplyFailedException.class,
+                () -> applier.apply(
+                        target,
+                        List.of(script(
+                                "2", "ALTER TABLE users ADD COLUMN a text;\nALTER TABLE nope ADD COLUMN b int;"))));
+        assertTrue(e.getMessage().contains("relation \"nope\" does not exist"), e.getMessage());
+        assertEquals("42P01", e.sqlState());
+        assertEquals(
+                0,
+                count(
+                        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'a'"));
+    }
+
+    private void exec(String sql) throws Exception {
+        try (Connection c = target.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = target.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

@@ -20,76 +20,88 @@ import org.junit.jupiter.api.Test;
 
 /** Against a real PostgreSQL, with a trigger counting how often each row is updated. */
 class KeysetBackfillTest {
-  static LocalPostgres postgres;
-  Connection connection;
+    static LocalPostgres postgres;
+    Connection connection;
 
-  @BeforeAll
-  static void start() {
-    postgres = LocalPostgres.startOrConnect();
-  }
+    @BeforeAll
+    static void start() {
+        postgres = LocalPostgres.startOrConnect();
+    }
 
-  @AfterAll
-  static void stop() {
-    postgres.close();
-  }
+    @AfterAll
+    static void stop() {
+        postgres.close();
+    }
 
-  @BeforeEach
-  void seed() throws SQLException {
-    postgres.recreateDatabase("backfill_test");
-    connection = postgres.connect("backfill_test");
-    try (Statement s = connection.createStatement()) {
-      s.execute("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, avatar_url text, updates int NOT NULL DEFAULT 0)");
-      s.execute("INSERT INTO users (id, email) SELECT g * 3, 'u' || g || '@example.com' FROM generate_series(1, 2500) g");
-      s.execute("""
+    @BeforeEach
+    void seed() throws SQLException {
+        postgres.recreateDatabase("backfill_test");
+        connection = postgres.connect("backfill_test");
+        try (Statement s = connection.createStatement()) {
+            s.execute(
+                    "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, avatar_url text, updates int NOT NULL DEFAULT 0)");
+            s.execute(
+                    "INSERT INTO users (id, email) SELECT g * 3, 'u' || g || '@example.com' FROM generate_series(1, 2500) g");
+            s.execute("""
           CREATE FUNCTION count_updates() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$""");
-      s.execute("CREATE TRIGGER count_updates BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION count_updates()");
-      s.execute("ANALYZE users");
+            s.execute(
+                    "CREATE TRIGGER count_updates BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION count_updates()");
+            s.execute("ANALYZE users");
+        }
     }
-  }
 
-  static BackfillSpec gravatar(int batchSize) {
-    return new BackfillSpec("users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", batchSize);
-  }
-
-  @Test
-  void everyRowIsUpdatedExactlyOnceInKeysetBatches() throws SQLException {
-    List<KeysetBackfill.Progress> progress = new ArrayList<>();
-    BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, gravatar(1000), progress::add);
-    assertEquals(2500, figures.rowsUpdated());
-    assertEquals(3, figures.batches());
-    assertEquals(0, count("SELECT count(*) FROM users WHERE avatar_url IS NULL OR avatar_url <> md5(lower(trim(email)))"));
-    assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
-    assertEquals(2500, progress.get(progress.size() - 1).rowsUpdated(), "the last progress report is the final figure");
-  }
-
-  @Test
-  void runningAFinishedBackfillAgainUpdatesNothing() throws SQLException {
-    KeysetBackfill engine = new KeysetBackfill("2s", "30s");
-    engine.run(connection, gravatar(700), p -> { });
-    BackfillFigures again = engine.run(connection, gravatar(700), p -> { });
-    assertEquals(0, again.rowsUpdated());
-    assertEquals(2500, again.rowsScanned());
-    assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
-  }
-
-  @Test
-  void aRowTheExpressionFailsOnStopsTheBackfillNamingTheBatchAndKeepsEarlierBatches() throws SQLException {
-    BackfillSpec failing = new BackfillSpec("users", "id", "avatar_url = (1 / (id - 3000))::text", "avatar_url IS NULL", 500);
-    KeysetBackfill.BatchFailedException e = assertThrows(KeysetBackfill.BatchFailedException.class,
-        () -> new KeysetBackfill("2s", "30s").run(connection, failing, p -> { }));
-    assertTrue(e.getMessage().contains("division by zero"), e.getMessage());
-    // Rows up to key 1500 (500 rows per batch, keys step 3) were committed before the failing batch.
-    assertTrue(e.getMessage().contains("after id = 1500"), e.getMessage());
-    assertEquals("22012", e.sqlState());
-    assertEquals(500, count("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"));
-    assertEquals(0, count("SELECT count(*) FROM users WHERE id > 1500 AND updates > 0"), "part of the failing batch was applied");
-  }
-
-  private long count(String sql) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+    static BackfillSpec gravatar(int batchSize) {
+        return new BackfillSpec("users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", batchSize);
     }
-  }
+
+    @Test
+    void everyRowIsUpdatedExactlyOnceInKeysetBatches() throws SQLException {
+        List<KeysetBackfill.Progress> progress = new ArrayList<>();
+        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, gravatar(1000), progress::add);
+        assertEquals(2500, figures.rowsUpdated());
+        assertEquals(3, figures.batches());
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM users WHERE avatar_url IS NULL OR avatar_url <> md5(lower(trim(email)))"));
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
+        assertEquals(
+                2500, progress.get(progress.size() - 1).rowsUpdated(), "the last progress report is the final figure");
+    }
+
+    @Test
+    void runningAFinishedBackfillAgainUpdatesNothing() throws SQLException {
+        KeysetBackfill engine = new KeysetBackfill("2s", "30s");
+        engine.run(connection, gravatar(700), p -> {});
+        BackfillFigures again = engine.run(connection, gravatar(700), p -> {});
+        assertEquals(0, again.rowsUpdated());
+        assertEquals(2500, again.rowsScanned());
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
+    }
+
+    @Test
+    void aRowTheExpressionFailsOnStopsTheBackfillNamingTheBatchAndKeepsEarlierBatches() throws SQLException {
+        BackfillSpec failing =
+                new BackfillSpec("users", "id", "avatar_url = (1 / (id - 3000))::text", "avatar_url IS NULL", 500);
+        KeysetBackfill.BatchFailedException e = assertThrows(
+                KeysetBackfill.BatchFailedException.class,
+                () -> new KeysetBackfill("2s", "30s").run(connection, failing, p -> {}));
+        assertTrue(e.getMessage().contains("division by zero"), e.getMessage());
+        // Rows up to key 1500 (500 rows per batch, keys step 3) were committed before the failing batch.
+        assertTrue(e.getMessage().contains("after id = 1500"), e.getMessage());
+        assertEquals("22012", e.sqlState());
+        assertEquals(500, count("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"));
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM users WHERE id > 1500 AND updates > 0"),
+                "part of the failing batch was applied");
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

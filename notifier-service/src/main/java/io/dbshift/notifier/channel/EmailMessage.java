@@ -10,60 +10,76 @@ import io.dbshift.notifier.notice.Severity;
  */
 public record EmailMessage(String subject, String text, String html) {
 
-  /** Renders a notice; {@code subjectPrefix} goes first, so that mail filters can pick notices out. */
-  public static EmailMessage render(Notice notice, String subjectPrefix) {
-    String tag = notice.severity() == Severity.ERROR ? "FAILED: " : "";
-    String subject = oneLine((subjectPrefix == null || subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ")
-        + tag + notice.headline());
-    return new EmailMessage(subject, text(notice), html(notice));
-  }
-
-  private static String text(Notice notice) {
-    StringBuilder body = new StringBuilder(notice.headline()).append("\n\n");
-    notice.fields().forEach(f -> body.append(f.label()).append(": ").append(f.value()).append('\n'));
-    if (!notice.details().isEmpty()) {
-      body.append('\n');
-      notice.details().forEach(line -> body.append("- ").append(line).append('\n'));
+    /** Renders a notice; {@code subjectPrefix} goes first, so that mail filters can pick notices out. */
+    public static EmailMessage render(Notice notice, String subjectPrefix) {
+        String tag = notice.severity() == Severity.ERROR ? "FAILED: " : "";
+        String subject = oneLine((subjectPrefix == null || subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ")
+                + tag
+                + notice.headline());
+        return new EmailMessage(subject, text(notice), html(notice));
     }
-    if (notice.document() != null) {
-      body.append("\nPlan:\n\n").append(notice.document()).append('\n');
-    }
-    return body.append("\n-- \n").append(footer(notice)).append('\n').toString();
-  }
 
-  private static String html(Notice notice) {
-    StringBuilder body = new StringBuilder("<html><body>\n<h2>").append(escape(notice.headline())).append("</h2>\n");
-    if (!notice.fields().isEmpty()) {
-      body.append("<table>\n");
-      notice.fields().forEach(f -> body.append("<tr><th align=\"left\">").append(escape(f.label()))
-          .append("</th><td>").append(escape(f.value())).append("</td></tr>\n"));
-      body.append("</table>\n");
+    private static String text(Notice notice) {
+        StringBuilder body = new StringBuilder(notice.headline()).append("\n\n");
+        notice.fields()
+                .forEach(f ->
+                        body.append(f.label()).append(": ").append(f.value()).append('\n'));
+        if (!notice.details().isEmpty()) {
+            body.append('\n');
+            notice.details().forEach(line -> body.append("- ").append(line).append('\n'));
+        }
+        if (notice.document() != null) {
+            body.append("\nPlan:\n\n").append(notice.document()).append('\n');
+        }
+        return body.append("\n-- \n").append(footer(notice)).append('\n').toString();
     }
-    if (!notice.details().isEmpty()) {
-      body.append("<ul>\n");
-      notice.details().forEach(line -> body.append("<li>").append(escape(line)).append("</li>\n"));
-      body.append("</ul>\n");
+
+    private static String html(Notice notice) {
+        StringBuilder body = new StringBuilder("<html><body>\n<h2>")
+                .append(escape(notice.headline()))
+                .append("</h2>\n");
+        if (!notice.fields().isEmpty()) {
+            body.append("<table>\n");
+            notice.fields()
+                    .forEach(f -> body.append("<tr><th align=\"left\">")
+                            .append(escape(f.label()))
+                            .append("</th><td>")
+                            .append(escape(f.value()))
+                            .append("</td></tr>\n"));
+            body.append("</table>\n");
+        }
+        if (!notice.details().isEmpty()) {
+            body.append("<ul>\n");
+            notice.details()
+                    .forEach(line -> body.append("<li>").append(escape(line)).append("</li>\n"));
+            body.append("</ul>\n");
+        }
+        if (notice.document() != null) {
+            body.append("<h3>Plan</h3>\n<pre>")
+                    .append(escape(notice.document()))
+                    .append("</pre>\n");
+        }
+        return body.append("<p><small>")
+                .append(escape(footer(notice)))
+                .append("</small></p>\n</body></html>\n")
+                .toString();
     }
-    if (notice.document() != null) {
-      body.append("<h3>Plan</h3>\n<pre>").append(escape(notice.document())).append("</pre>\n");
+
+    private static String footer(Notice notice) {
+        return "dbshift notifier · " + notice.eventType() + " · event " + notice.eventId();
     }
-    return body.append("<p><small>").append(escape(footer(notice))).append("</small></p>\n</body></html>\n").toString();
-  }
 
-  private static String footer(Notice notice) {
-    return "dbshift notifier · " + notice.eventType() + " · event " + notice.eventId();
-  }
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]+", " ").strip();
+    }
 
-  private static String oneLine(String text) {
-    return text.replaceAll("[\\r\\n]+", " ").strip();
-  }
-
-  static String escape(String text) {
-    return text == null ? "" : text
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;")
-        .replace("'", "&#39;");
-  }
+    static String escape(String text) {
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;")
+                        .replace("'", "&#39;");
+    }
 }

@@ -15,30 +15,30 @@ import java.time.Instant;
 @Entity
 @Table(name = "delivery_log")
 public class Delivery extends PanacheEntityBase {
-  @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
-  public Long id;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
 
-  @Column(name = "event_id")
-  public String eventId;
+    @Column(name = "event_id")
+    public String eventId;
 
-  public String channel;
+    public String channel;
 
-  @Column(name = "event_type")
-  public String eventType;
+    @Column(name = "event_type")
+    public String eventType;
 
-  @Column(name = "migration_id")
-  public String migrationId;
+    @Column(name = "migration_id")
+    public String migrationId;
 
-  @Enumerated(EnumType.STRING)
-  public DeliveryStatus status;
+    @Enumerated(EnumType.STRING)
+    public DeliveryStatus status;
 
-  /** Attempts over every delivery of the event, redeliveries included. */
-  public int attempts;
+    /** Attempts over every delivery of the event, redeliveries included. */
+    public int attempts;
 
-  @Column(name = "last_error")
-  public String lastError;
+    @Column(name = "last_error")
+    public String lastError;
 
-  @Column(name = "recorded_at")
-  public Instant recordedAt;
+    @Column(name = "recorded_at")
+    public Instant recordedAt;
 }

@@ -8,11 +8,11 @@ package io.dbshift.notifier.delivery;
  */
 public record DeliveryOutcome(DeliveryStatus status, int attempts, String error) {
 
-  public static DeliveryOutcome delivered(int attempts) {
-    return new DeliveryOutcome(DeliveryStatus.DELIVERED, attempts, null);
-  }
+    public static DeliveryOutcome delivered(int attempts) {
+        return new DeliveryOutcome(DeliveryStatus.DELIVERED, attempts, null);
+    }
 
-  public static DeliveryOutcome failed(int attempts, String error) {
-    return new DeliveryOutcome(DeliveryStatus.FAILED, attempts, error);
-  }
+    public static DeliveryOutcome failed(int attempts, String error) {
+        return new DeliveryOutcome(DeliveryStatus.FAILED, attempts, error);
+    }
 }

@@ -18,20 +18,20 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class EventConsumer {
-  private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
-  private final NoticeDispatcher dispatcher;
+    private final NoticeDispatcher dispatcher;
 
-  EventConsumer(NoticeDispatcher dispatcher) {
-    this.dispatcher = dispatcher;
-  }
+    EventConsumer(NoticeDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
 
-  @Incoming("events")
-  public Uni<Void> consume(String value) {
-    return Uni.createFrom()
-        .item(() -> Notices.from(CloudEvent.parse(value)))
-        .onFailure()
-        .invoke(e -> LOG.warnf("dead-lettering an event that cannot be read: %s", e.getMessage()))
-        .chain(notice -> notice.map(dispatcher::dispatch).orElseGet(Uni.createFrom()::voidItem));
-  }
+    @Incoming("events")
+    public Uni<Void> consume(String value) {
+        return Uni.createFrom()
+                .item(() -> Notices.from(CloudEvent.parse(value)))
+                .onFailure()
+                .invoke(e -> LOG.warnf("dead-lettering an event that cannot be read: %s", e.getMessage()))
+                .chain(notice -> notice.map(dispatcher::dispatch).orElseGet(Uni.createFrom()::voidItem));
+    }
 }

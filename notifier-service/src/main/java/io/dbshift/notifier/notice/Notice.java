@@ -13,30 +13,34 @@ import java.util.List;
  * @param document a longer preformatted text (the plan), or null
  */
 public record Notice(
-    String eventId,
-    String eventType,
-    String migrationId,
-    Severity severity,
-    String headline,
-    List<Field> fields,
-    List<String> details,
-    String document) {
+        String eventId,
+        String eventType,
+        String migrationId,
+        Severity severity,
+        String headline,
+        List<Field> fields,
+        List<String> details,
+        String document) {
 
-  public Notice {
-    fields = List.copyOf(fields);
-    details = List.copyOf(details);
-  }
+    public Notice {
+        fields = List.copyOf(fields);
+        details = List.copyOf(details);
+    }
 
-  /** A labelled fact. */
-  public record Field(String label, String value) {}
+    /** A labelled fact. */
+    public record Field(String label, String value) {}
 
-  /** The value of a field, or null; for tests and logs. */
-  public String field(String label) {
-    return fields.stream().filter(f -> f.label().equals(label)).map(Field::value).findFirst().orElse(null);
-  }
+    /** The value of a field, or null; for tests and logs. */
+    public String field(String label) {
+        return fields.stream()
+                .filter(f -> f.label().equals(label))
+                .map(Field::value)
+                .findFirst()
+                .orElse(null);
+    }
 
-  /** The notice on one line, for logs. */
-  public String oneLine() {
-    return headline + " [migration " + migrationId + ", event " + eventId + "]";
-  }
+    /** The notice on one line, for logs. */
+    public String oneLine() {
+        return headline + " [migration " + migrationId + ", event " + eventId + "]";
+    }
 }

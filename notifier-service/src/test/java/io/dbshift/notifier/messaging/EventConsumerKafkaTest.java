@@ -40,47 +40,58 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaResource.class)
 class EventConsumerKafkaTest {
 
-  @Test
-  void poisonRecordGoesToTheDeadLetterTopicAndTheNextEventIsStillNoticed() throws Exception {
-    String migrationId = "m-" + UUID.randomUUID();
-    CloudEvent requested = CloudEvent.of("test/notifier", new MigrationRequested(migrationId, "add-avatar", "prod", "staging", "alice"));
+    @Test
+    void poisonRecordGoesToTheDeadLetterTopicAndTheNextEventIsStillNoticed() throws Exception {
+        String migrationId = "m-" + UUID.randomUUID();
+        CloudEvent requested = CloudEvent.of(
+                "test/notifier", new MigrationRequested(migrationId, "add-avatar", "prod", "staging", "alice"));
 
-    try (CapturedLog log = CapturedLog.start();
-        KafkaProducer<String, String> producer = producer()) {
-      producer.send(new ProducerRecord<>(Topics.EVENTS, migrationId, "{not a cloud event")).get();
-      producer.send(new ProducerRecord<>(Topics.EVENTS, migrationId, requested.toJson())).get();
+        try (CapturedLog log = CapturedLog.start();
+                KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, migrationId, "{not a cloud event"))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.EVENTS, migrationId, requested.toJson()))
+                    .get();
 
-      await().atMost(Duration.ofSeconds(60))
-          .until(() -> Map.of("log", "DELIVERED").equals(DeliveryRows.statuses(requested.id())));
-      assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("INFO would send: Migration requested: add-avatar")),
-          "with no channel configured the notice is logged");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Map.of("log", "DELIVERED").equals(DeliveryRows.statuses(requested.id())));
+            assertTrue(
+                    log.lines().stream()
+                            .anyMatch(line -> line.startsWith("INFO would send: Migration requested: add-avatar")),
+                    "with no channel configured the notice is logged");
+        }
+
+        ConsumerRecord<String, String> deadLettered = firstDeadLetter(migrationId);
+        assertEquals("{not a cloud event", deadLettered.value());
+        Header reason = deadLettered.headers().lastHeader("dead-letter-reason");
+        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("not JSON"));
     }
 
-    ConsumerRecord<String, String> deadLettered = firstDeadLetter(migrationId);
-    assertEquals("{not a cloud event", deadLettered.value());
-    Header reason = deadLettered.headers().lastHeader("dead-letter-reason");
-    assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("not JSON"));
-  }
-
-  private static ConsumerRecord<String, String> firstDeadLetter(String key) {
-    List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "notifier-test-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(Topics.deadLetter(Topics.EVENTS)));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-        return seen.stream().anyMatch(r -> key.equals(r.key()));
-      });
+    private static ConsumerRecord<String, String> firstDeadLetter(String key) {
+        List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaResource.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "notifier-test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.deadLetter(Topics.EVENTS)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().anyMatch(r -> key.equals(r.key()));
+            });
+        }
+        return seen.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
     }
-    return seen.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
-  }
 
-  private static KafkaProducer<String, String> producer() {
-    return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers()),
-        new StringSerializer(), new StringSerializer());
-  }
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer());
+    }
 }

@@ -27,139 +27,159 @@ import org.junit.jupiter.api.Test;
 
 class NoticesTest {
 
-  private static Notice noticeOf(Payload payload) {
-    return Notices.from(CloudEvent.of("evt-1", "test", payload)).orElseThrow();
-  }
+    private static Notice noticeOf(Payload payload) {
+        return Notices.from(CloudEvent.of("evt-1", "test", payload)).orElseThrow();
+    }
 
-  @Test
-  void requestedNoticeNamesTheMigrationTargetAndRequester() {
-    Notice notice = noticeOf(new MigrationRequested("m-1", "add-avatar", "prod", "staging", "alice"));
+    @Test
+    void requestedNoticeNamesTheMigrationTargetAndRequester() {
+        Notice notice = noticeOf(new MigrationRequested("m-1", "add-avatar", "prod", "staging", "alice"));
 
-    assertEquals("Migration requested: add-avatar", notice.headline());
-    assertEquals("evt-1", notice.eventId());
-    assertEquals("io.dbshift.MigrationRequested", notice.eventType());
-    assertEquals("m-1", notice.migrationId());
-    assertEquals("add-avatar", notice.field(Notices.MIGRATION));
-    assertEquals("DESIGN", notice.field(Notices.PHASE));
-    assertEquals("prod", notice.field("Target"));
-    assertEquals("alice", notice.field("Requested by"));
-  }
+        assertEquals("Migration requested: add-avatar", notice.headline());
+        assertEquals("evt-1", notice.eventId());
+        assertEquals("io.dbshift.MigrationRequested", notice.eventType());
+        assertEquals("m-1", notice.migrationId());
+        assertEquals("add-avatar", notice.field(Notices.MIGRATION));
+        assertEquals("DESIGN", notice.field(Notices.PHASE));
+        assertEquals("prod", notice.field("Target"));
+        assertEquals("alice", notice.field("Requested by"));
+    }
 
-  @Test
-  void theFirstPhaseChangeOfAMigrationReadsAsNewRatherThanNull() {
-    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", null, Phase.DESIGN, "request accepted"));
+    @Test
+    void theFirstPhaseChangeOfAMigrationReadsAsNewRatherThanNull() {
+        Notice notice =
+                noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", null, Phase.DESIGN, "request accepted"));
 
-    assertEquals("new → DESIGN", notice.field(Notices.PHASE));
-    assertTrue(notice.headline().contains("new → DESIGN"), notice.headline());
-  }
+        assertEquals("new → DESIGN", notice.field(Notices.PHASE));
+        assertTrue(notice.headline().contains("new → DESIGN"), notice.headline());
+    }
 
-  @Test
-  void planNoticeCarriesRiskReasonsAndThePlan() {
-    Notice notice = noticeOf(new MigrationPlanned(
-        "m-1", "add-avatar", "high", List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), "1. add column"));
+    @Test
+    void planNoticeCarriesRiskReasonsAndThePlan() {
+        Notice notice = noticeOf(new MigrationPlanned(
+                "m-1",
+                "add-avatar",
+                "high",
+                List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"),
+                "1. add column"));
 
-    assertEquals("Plan ready: add-avatar (risk HIGH)", notice.headline());
-    assertEquals(Severity.WARNING, notice.severity());
-    assertEquals("HIGH", notice.field(Notices.RISK));
-    assertEquals("PLAN", notice.field(Notices.PHASE));
-    assertEquals(List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), notice.details());
-    assertEquals("1. add column", notice.document());
-  }
+        assertEquals("Plan ready: add-avatar (risk HIGH)", notice.headline());
+        assertEquals(Severity.WARNING, notice.severity());
+        assertEquals("HIGH", notice.field(Notices.RISK));
+        assertEquals("PLAN", notice.field(Notices.PHASE));
+        assertEquals(List.of("rewrites 2M rows", "takes an ACCESS EXCLUSIVE lock"), notice.details());
+        assertEquals("1. add column", notice.document());
+    }
 
-  @Test
-  void lowRiskPlanIsInformational() {
-    Notice notice = noticeOf(new MigrationPlanned("m-1", "add-avatar", "LOW", null, null));
+    @Test
+    void lowRiskPlanIsInformational() {
+        Notice notice = noticeOf(new MigrationPlanned("m-1", "add-avatar", "LOW", null, null));
 
-    assertEquals(Severity.INFO, notice.severity());
-    assertTrue(notice.details().isEmpty());
-    assertNull(notice.document());
-  }
+        assertEquals(Severity.INFO, notice.severity());
+        assertTrue(notice.details().isEmpty());
+        assertNull(notice.document());
+    }
 
-  @Test
-  void phaseChangeShowsBothPhasesAndTheReason() {
-    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.PLAN, Phase.IMPLEMENT, "plan approved"));
+    @Test
+    void phaseChangeShowsBothPhasesAndTheReason() {
+        Notice notice =
+                noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.PLAN, Phase.IMPLEMENT, "plan approved"));
 
-    assertEquals("add-avatar: PLAN → IMPLEMENT", notice.headline());
-    assertEquals("PLAN → IMPLEMENT", notice.field(Notices.PHASE));
-    assertEquals(List.of("plan approved"), notice.details());
-    assertEquals(Severity.INFO, notice.severity());
-  }
+        assertEquals("add-avatar: PLAN → IMPLEMENT", notice.headline());
+        assertEquals("PLAN → IMPLEMENT", notice.field(Notices.PHASE));
+        assertEquals(List.of("plan approved"), notice.details());
+        assertEquals(Severity.INFO, notice.severity());
+    }
 
-  @Test
-  void phaseChangeToFailedIsAnError() {
-    Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.VERIFY, Phase.FAILED, null));
+    @Test
+    void phaseChangeToFailedIsAnError() {
+        Notice notice = noticeOf(new MigrationPhaseChanged("m-1", "add-avatar", Phase.VERIFY, Phase.FAILED, null));
 
-    assertEquals(Severity.ERROR, notice.severity());
-    assertTrue(notice.details().isEmpty(), "a missing reason is left out, not shown blank");
-  }
+        assertEquals(Severity.ERROR, notice.severity());
+        assertTrue(notice.details().isEmpty(), "a missing reason is left out, not shown blank");
+    }
 
-  @Test
-  void checkpointListsItsEvidenceInKeyOrder() {
-    Notice notice = noticeOf(new CheckpointReached("m-1", "design.approved", Map.of("tables", 2, "approver", "bob")));
+    @Test
+    void checkpointListsItsEvidenceInKeyOrder() {
+        Notice notice =
+                noticeOf(new CheckpointReached("m-1", "design.approved", Map.of("tables", 2, "approver", "bob")));
 
-    assertEquals("Checkpoint reached: design.approved (m-1)", notice.headline());
-    assertEquals("design.approved", notice.field("Checkpoint"));
-    assertEquals(List.of("approver: bob", "tables: 2"), notice.details());
-  }
+        assertEquals("Checkpoint reached: design.approved (m-1)", notice.headline());
+        assertEquals("design.approved", notice.field("Checkpoint"));
+        assertEquals(List.of("approver: bob", "tables: 2"), notice.details());
+    }
 
-  @Test
-  void completionShowsAReadableDuration() {
-    Notice notice = noticeOf(new MigrationCompleted("m-1", "add-avatar", 3_723_000));
+    @Test
+    void completionShowsAReadableDuration() {
+        Notice notice = noticeOf(new MigrationCompleted("m-1", "add-avatar", 3_723_000));
 
-    assertEquals(Severity.SUCCESS, notice.severity());
-    assertEquals("1h 2m 3s", notice.field("Duration"));
-  }
+        assertEquals(Severity.SUCCESS, notice.severity());
+        assertEquals("1h 2m 3s", notice.field("Duration"));
+    }
 
-  @Test
-  void failureNamesTheStepAndTheDatabaseReason() {
-    Notice notice = noticeOf(new MigrationFailed("m-1", "add-avatar", "step-3", "column \"avatar\" already exists"));
+    @Test
+    void failureNamesTheStepAndTheDatabaseReason() {
+        Notice notice =
+                noticeOf(new MigrationFailed("m-1", "add-avatar", "step-3", "column \"avatar\" already exists"));
 
-    assertEquals("Migration failed: add-avatar", notice.headline());
-    assertEquals(Severity.ERROR, notice.severity());
-    assertEquals("step-3", notice.field("Step"));
-    assertEquals(List.of("column \"avatar\" already exists"), notice.details());
-  }
+        assertEquals("Migration failed: add-avatar", notice.headline());
+        assertEquals(Severity.ERROR, notice.severity());
+        assertEquals("step-3", notice.field("Step"));
+        assertEquals(List.of("column \"avatar\" already exists"), notice.details());
+    }
 
-  @Test
-  void rejectionListsEveryFieldError() {
-    Notice notice = noticeOf(new MigrationRejected("m-1", "add-avatar",
-        List.of(new FieldError("target", "is required"), new FieldError("migrations[0].up", "is empty"))));
+    @Test
+    void rejectionListsEveryFieldError() {
+        Notice notice = noticeOf(new MigrationRejected(
+                "m-1",
+                "add-avatar",
+                List.of(new FieldError("target", "is required"), new FieldError("migrations[0].up", "is empty"))));
 
-    assertEquals(Severity.WARNING, notice.severity());
-    assertEquals(List.of("target: is required", "migrations[0].up: is empty"), notice.details());
-  }
+        assertEquals(Severity.WARNING, notice.severity());
+        assertEquals(List.of("target: is required", "migrations[0].up: is empty"), notice.details());
+    }
 
-  @Test
-  void migrationWithoutANameIsCalledByItsId() {
-    Notice notice = noticeOf(new MigrationCompleted("m-7", null, 10));
+    @Test
+    void migrationWithoutANameIsCalledByItsId() {
+        Notice notice = noticeOf(new MigrationCompleted("m-7", null, 10));
 
-    assertEquals("Migration completed: m-7", notice.headline());
-    assertNull(notice.field(Notices.MIGRATION));
-    assertEquals("m-7", notice.field(Notices.ID));
-  }
+        assertEquals("Migration completed: m-7", notice.headline());
+        assertNull(notice.field(Notices.MIGRATION));
+        assertEquals("m-7", notice.field(Notices.ID));
+    }
 
-  @Test
-  void progressEventsAreNotNoticed() {
-    assertTrue(Notices.from(CloudEvent.of("test", new StepStarted("m-1", "s-1", "add column", "prod"))).isEmpty());
-    assertTrue(Notices.from(CloudEvent.of("test", new StepCompleted("m-1", "s-1", "add column", "prod", "ok"))).isEmpty());
-    assertTrue(Notices.from(CloudEvent.of("test",
-        new BackfillProgressed("m-1", "s-2", "prod", "users", 10, 100, 5, 18L))).isEmpty());
-  }
+    @Test
+    void progressEventsAreNotNoticed() {
+        assertTrue(Notices.from(CloudEvent.of("test", new StepStarted("m-1", "s-1", "add column", "prod")))
+                .isEmpty());
+        assertTrue(Notices.from(CloudEvent.of("test", new StepCompleted("m-1", "s-1", "add column", "prod", "ok")))
+                .isEmpty());
+        assertTrue(Notices.from(
+                        CloudEvent.of("test", new BackfillProgressed("m-1", "s-2", "prod", "users", 10, 100, 5, 18L)))
+                .isEmpty());
+    }
 
-  @Test
-  void eventWhoseDataDoesNotMatchItsTypeIsRefused() {
-    CloudEvent event = CloudEvent.of("test", new MigrationCompleted("m-1", "x", 1));
-    ObjectNode wrongData = Json.MAPPER.createObjectNode().put("durationMs", "not a number");
-    CloudEvent broken = new CloudEvent(event.specversion(), event.id(), event.source(), event.type(),
-        event.subject(), event.time(), event.datacontenttype(), wrongData);
+    @Test
+    void eventWhoseDataDoesNotMatchItsTypeIsRefused() {
+        CloudEvent event = CloudEvent.of("test", new MigrationCompleted("m-1", "x", 1));
+        ObjectNode wrongData = Json.MAPPER.createObjectNode().put("durationMs", "not a number");
+        CloudEvent broken = new CloudEvent(
+                event.specversion(),
+                event.id(),
+                event.source(),
+                event.type(),
+                event.subject(),
+                event.time(),
+                event.datacontenttype(),
+                wrongData);
 
-    assertThrows(RuntimeException.class, () -> Notices.from(broken));
-  }
+        assertThrows(RuntimeException.class, () -> Notices.from(broken));
+    }
 
-  @Test
-  void shortDurationsStayInMilliseconds() {
-    assertEquals("850 ms", Notices.humanDuration(850));
-    assertEquals("4m 0s", Notices.humanDuration(240_000));
-    assertEquals("59s", Notices.humanDuration(59_999));
-  }
+    @Test
+    void shortDurationsStayInMilliseconds() {
+        assertEquals("850 ms", Notices.humanDuration(850));
+        assertEquals("4m 0s", Notices.humanDuration(240_000));
+        assertEquals("59s", Notices.humanDuration(59_999));
+    }
 }

@@ -11,15 +11,15 @@ import java.util.Map;
  */
 public class InMemoryEventsResource implements QuarkusTestResourceLifecycleManager {
 
-  @Override
-  public Map<String, String> start() {
-    Map<String, String> config = new HashMap<>(InMemoryConnector.switchIncomingChannelsToInMemory("events"));
-    config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("outbox"));
-    return config;
-  }
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(InMemoryConnector.switchIncomingChannelsToInMemory("events"));
+        config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("outbox"));
+        return config;
+    }
 
-  @Override
-  public void stop() {
-    InMemoryConnector.clear();
-  }
+    @Override
+    public void stop() {
+        InMemoryConnector.clear();
+    }
 }

@@ -21,42 +21,45 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class RequestConsumer {
-  @Inject MigrationService service;
+    @Inject
+    MigrationService service;
 
-  @Incoming("requests")
-  public Uni<Void> consume(ConsumerRecord<String, String> record) {
-    JsonNode value;
-    try {
-      value = Json.MAPPER.readTree(record.value() == null ? "" : record.value());
-    } catch (Exception e) {
-      throw new WireFormatException("the request is not JSON: " + firstLine(e.getMessage()));
+    @Incoming("requests")
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        JsonNode value;
+        try {
+            value = Json.MAPPER.readTree(record.value() == null ? "" : record.value());
+        } catch (Exception e) {
+            throw new WireFormatException("the request is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (value == null || value.isMissingNode()) {
+            throw new WireFormatException("the record has no value; expected a migration request in JSON");
+        }
+        boolean cloudEvent = value.isObject() && value.has("specversion") && value.has("data");
+        // The CloudEvent id, or the record's position, makes a redelivered request a no-op.
+        String key = cloudEvent && value.hasNonNull("id")
+                ? "ce:" + value.get("id").asText()
+                : "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
+        JsonNode body = cloudEvent ? value.get("data") : value;
+        RequestReader.Read read = RequestReader.read(body);
+        String name = body.path("name").isTextual() ? body.path("name").asText() : null;
+        if (!read.ok()) {
+            List<FieldError> errors =
+                    read.fields().isEmpty() ? List.of(new FieldError("$", read.error())) : read.fields();
+            return service.reject(key, name, errors);
+        }
+        List<FieldError> errors = service.validate(read.request());
+        if (!errors.isEmpty()) {
+            return service.reject(key, name, errors);
+        }
+        return service.accept(read.request(), key).replaceWithVoid();
     }
-    if (value == null || value.isMissingNode()) {
-      throw new WireFormatException("the record has no value; expected a migration request in JSON");
-    }
-    boolean cloudEvent = value.isObject() && value.has("specversion") && value.has("data");
-    // The CloudEvent id, or the record's position, makes a redelivered request a no-op.
-    String key = cloudEvent && value.hasNonNull("id") ? "ce:" + value.get("id").asText()
-        : "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
-    JsonNode body = cloudEvent ? value.get("data") : value;
-    RequestReader.Read read = RequestReader.read(body);
-    String name = body.path("name").isTextual() ? body.path("name").asText() : null;
-    if (!read.ok()) {
-      List<FieldError> errors = read.fields().isEmpty() ? List.of(new FieldError("$", read.error())) : read.fields();
-      return service.reject(key, name, errors);
-    }
-    List<FieldError> errors = service.validate(read.request());
-    if (!errors.isEmpty()) {
-      return service.reject(key, name, errors);
-    }
-    return service.accept(read.request(), key).replaceWithVoid();
-  }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
 }

@@ -12,14 +12,15 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /** Results from the executor and verifier; each moves its migration on through {@link MigrationService#onResult}. */
 @ApplicationScoped
 public class ResultConsumer {
-  @Inject MigrationService service;
+    @Inject
+    MigrationService service;
 
-  @Incoming("results")
-  public Uni<Void> consume(String value) {
-    CloudEvent event = CloudEvent.parse(value);
-    if (!(event.payload() instanceof StepResult result)) {
-      throw new WireFormatException("\"" + event.type() + "\" is not a step result");
+    @Incoming("results")
+    public Uni<Void> consume(String value) {
+        CloudEvent event = CloudEvent.parse(value);
+        if (!(event.payload() instanceof StepResult result)) {
+            throw new WireFormatException("\"" + event.type() + "\" is not a step result");
+        }
+        return service.onResult(event.id(), result);
     }
-    return service.onResult(event.id(), result);
-  }
 }

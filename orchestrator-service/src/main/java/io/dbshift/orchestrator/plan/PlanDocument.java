@@ -16,104 +16,154 @@ import java.util.List;
 
 /** Renders the workflow's migration plan template as Markdown, filled from the request and the design analysis. */
 public final class PlanDocument {
-  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm");
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm");
 
-  private PlanDocument() {}
+    private PlanDocument() {}
 
-  public static String render(MigrationState state, Evidence evidence, Instant now) {
-    MigrationRequest request = state.request();
-    StringBuilder md = new StringBuilder();
-    md.append("## Migration: ").append(request.name()).append("\n");
-    md.append("**Date:** ").append(date(request.window(), now)).append("  \n");
-    md.append("**Window:** ").append(window(request.window())).append("  \n");
-    md.append("**Risk Level:** ").append(evidence.riskLevel).append("  \n");
-    md.append("**Target:** ").append(request.target()).append(" (rehearsed first on ").append(request.staging()).append(")  \n");
-    md.append("**Migration id:** ").append(state.id()).append("\n\n");
-    md.append("Risk reasons:\n");
-    evidence.riskReasons.forEach(r -> md.append("- ").append(r).append("\n"));
+    public static String render(MigrationState state, Evidence evidence, Instant now) {
+        MigrationRequest request = state.request();
+        StringBuilder md = new StringBuilder();
+        md.append("## Migration: ").append(request.name()).append("\n");
+        md.append("**Date:** ").append(date(request.window(), now)).append("  \n");
+        md.append("**Window:** ").append(window(request.window())).append("  \n");
+        md.append("**Risk Level:** ").append(evidence.riskLevel).append("  \n");
+        md.append("**Target:** ")
+                .append(request.target())
+                .append(" (rehearsed first on ")
+                .append(request.staging())
+                .append(")  \n");
+        md.append("**Migration id:** ").append(state.id()).append("\n\n");
+        md.append("Risk reasons:\n");
+        evidence.riskReasons.forEach(r -> md.append("- ").append(r).append("\n"));
 
-    md.append("\n### Schema changes\n\n| version | # | line | class | statement | why |\n|---|---|---|---|---|---|\n");
-    for (StatementAnalysis s : evidence.statements) {
-      md.append("| ").append(s.version()).append(" | ").append(s.index()).append(" | ").append(s.line()).append(" | ")
-          .append(s.classification().name().toLowerCase().replace('_', '-')).append(" | `")
-          .append(oneLine(s.sql())).append("` | ").append(s.reason()).append(" |\n");
+        md.append(
+                "\n### Schema changes\n\n| version | # | line | class | statement | why |\n|---|---|---|---|---|---|\n");
+        for (StatementAnalysis s : evidence.statements) {
+            md.append("| ")
+                    .append(s.version())
+                    .append(" | ")
+                    .append(s.index())
+                    .append(" | ")
+                    .append(s.line())
+                    .append(" | ")
+                    .append(s.classification().name().toLowerCase().replace('_', '-'))
+                    .append(" | `")
+                    .append(oneLine(s.sql()))
+                    .append("` | ")
+                    .append(s.reason())
+                    .append(" |\n");
+        }
+        if (evidence.snapshot != null) {
+            md.append("\n### Current schema of ")
+                    .append(request.target())
+                    .append(" (PostgreSQL ")
+                    .append(evidence.snapshot.serverVersion())
+                    .append(")\n\n| table | rows (estimate) | size | columns |\n|---|---|---|---|\n");
+            for (SchemaSnapshot.TableInfo t : evidence.snapshot.tables()) {
+                md.append("| ")
+                        .append(t.schema())
+                        .append('.')
+                        .append(t.name())
+                        .append(" | ")
+                        .append(t.rowEstimate())
+                        .append(" | ")
+                        .append(t.sizeBytes() / 1024)
+                        .append(" kB | ")
+                        .append(String.join(
+                                ", ",
+                                t.columns().stream()
+                                        .map(c -> c.name() + " " + c.type() + (c.nullable() ? "" : " not null"))
+                                        .toList()))
+                        .append(" |\n");
+            }
+        }
+
+        md.append("\n### Pre-Migration Checklist\n");
+        md.append(
+                "- [ ] Backup completed and verified — not taken by this version of dbshift; take one before the window\n");
+        md.append(
+                "- [ ] Staging migration successful — checkpoint \"Migration rehearsed\", flipped by the staging verification\n");
+        md.append("- [ ] Rollback tested — not rehearsed by this version of dbshift\n");
+        md.append("- [ ] Team notified — the notifier announces this plan and every phase change\n");
+        md.append("- [ ] Monitoring dashboards open\n");
+
+        md.append("\n### Execution Steps\n");
+        List<PlanStep> steps = Steps.of(request);
+        for (int i = 0; i < steps.size(); i++) {
+            PlanStep step = steps.get(i);
+            md.append(i + 1)
+                    .append(". `")
+                    .append(step.id())
+                    .append("` — ")
+                    .append(step.title())
+                    .append("\n");
+        }
+
+        md.append("\n### Rollback Procedure\n");
+        md.append(
+                "1. A failed step stops the migration: the failing script's transaction is rolled back; versions applied before it "
+                        + "and backfill batches committed before the failure stay\n");
+        boolean allDown = request.migrations().stream()
+                .allMatch(m -> m.down() != null && !m.down().isBlank());
+        if (allDown) {
+            md.append("2. Undo applied versions in reverse order with their down scripts:\n");
+            for (int i = request.migrations().size() - 1; i >= 0; i--) {
+                MigrationScript m = request.migrations().get(i);
+                md.append("   - version ")
+                        .append(m.version())
+                        .append(": `")
+                        .append(oneLine(m.down()))
+                        .append("`\n");
+            }
+        } else {
+            md.append("2. Some versions have no down script: restore ")
+                    .append(request.target())
+                    .append(" from the backup\n");
+        }
+        md.append("3. Revert application code that depends on the new schema\n");
+        md.append("4. Verify rollback success: re-run the integrity checks below\n");
+
+        md.append("\n### Success Criteria\n");
+        md.append("- [ ] All migrations applied (version ")
+                .append(String.join(
+                        ", ",
+                        request.migrations().stream()
+                                .map(MigrationScript::version)
+                                .toList()))
+                .append(")\n");
+        md.append("- [ ] Data integrity checks pass:\n");
+        for (CheckSpec check : request.checks()) {
+            md.append("   - ").append(check.displayName()).append("\n");
+        }
+        md.append("- [ ] Application functional\n");
+        md.append("- [ ] No error spikes in monitoring\n");
+        return md.toString();
     }
-    if (evidence.snapshot != null) {
-      md.append("\n### Current schema of ").append(request.target()).append(" (PostgreSQL ")
-          .append(evidence.snapshot.serverVersion()).append(")\n\n| table | rows (estimate) | size | columns |\n|---|---|---|---|\n");
-      for (SchemaSnapshot.TableInfo t : evidence.snapshot.tables()) {
-        md.append("| ").append(t.schema()).append('.').append(t.name()).append(" | ").append(t.rowEstimate()).append(" | ")
-            .append(t.sizeBytes() / 1024).append(" kB | ")
-            .append(String.join(", ", t.columns().stream().map(c -> c.name() + " " + c.type() + (c.nullable() ? "" : " not null")).toList()))
-            .append(" |\n");
-      }
+
+    private static String date(Window window, Instant now) {
+        Instant when = window != null && window.start() != null ? window.start().toInstant() : now;
+        return when.atZone(zone(window)).toLocalDate().toString();
     }
 
-    md.append("\n### Pre-Migration Checklist\n");
-    md.append("- [ ] Backup completed and verified — not taken by this version of dbshift; take one before the window\n");
-    md.append("- [ ] Staging migration successful — checkpoint \"Migration rehearsed\", flipped by the staging verification\n");
-    md.append("- [ ] Rollback tested — not rehearsed by this version of dbshift\n");
-    md.append("- [ ] Team notified — the notifier announces this plan and every phase change\n");
-    md.append("- [ ] Monitoring dashboards open\n");
-
-    md.append("\n### Execution Steps\n");
-    List<PlanStep> steps = Steps.of(request);
-    for (int i = 0; i < steps.size(); i++) {
-      PlanStep step = steps.get(i);
-      md.append(i + 1).append(". `").append(step.id()).append("` — ").append(step.title()).append("\n");
+    private static String window(Window window) {
+        if (window == null || window.start() == null || window.end() == null) {
+            return "none declared: production follows as soon as the staging rehearsal passes";
+        }
+        ZoneId zone = zone(window);
+        return HOUR.format(window.start().atZoneSameInstant(zone)) + " - "
+                + HOUR.format(window.end().atZoneSameInstant(zone)) + " (" + zone.getId() + ")";
     }
 
-    md.append("\n### Rollback Procedure\n");
-    md.append("1. A failed step stops the migration: the failing script's transaction is rolled back; versions applied before it "
-        + "and backfill batches committed before the failure stay\n");
-    boolean allDown = request.migrations().stream().allMatch(m -> m.down() != null && !m.down().isBlank());
-    if (allDown) {
-      md.append("2. Undo applied versions in reverse order with their down scripts:\n");
-      for (int i = request.migrations().size() - 1; i >= 0; i--) {
-        MigrationScript m = request.migrations().get(i);
-        md.append("   - version ").append(m.version()).append(": `").append(oneLine(m.down())).append("`\n");
-      }
-    } else {
-      md.append("2. Some versions have no down script: restore ").append(request.target()).append(" from the backup\n");
+    private static ZoneId zone(Window window) {
+        try {
+            return window != null && window.timezone() != null ? ZoneId.of(window.timezone()) : ZoneOffset.UTC;
+        } catch (RuntimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
-    md.append("3. Revert application code that depends on the new schema\n");
-    md.append("4. Verify rollback success: re-run the integrity checks below\n");
 
-    md.append("\n### Success Criteria\n");
-    md.append("- [ ] All migrations applied (version ").append(String.join(", ", request.migrations().stream().map(MigrationScript::version).toList())).append(")\n");
-    md.append("- [ ] Data integrity checks pass:\n");
-    for (CheckSpec check : request.checks()) {
-      md.append("   - ").append(check.displayName()).append("\n");
+    static String oneLine(String sql) {
+        String flat = sql.replaceAll("\\s+", " ").strip().replace("|", "\\|");
+        return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
     }
-    md.append("- [ ] Application functional\n");
-    md.append("- [ ] No error spikes in monitoring\n");
-    return md.toString();
-  }
-
-  private static String date(Window window, Instant now) {
-    Instant when = window != null && window.start() != null ? window.start().toInstant() : now;
-    return when.atZone(zone(window)).toLocalDate().toString();
-  }
-
-  private static String window(Window window) {
-    if (window == null || window.start() == null || window.end() == null) {
-      return "none declared: production follows as soon as the staging rehearsal passes";
-    }
-    ZoneId zone = zone(window);
-    return HOUR.format(window.start().atZoneSameInstant(zone)) + " - " + HOUR.format(window.end().atZoneSameInstant(zone))
-        + " (" + zone.getId() + ")";
-  }
-
-  private static ZoneId zone(Window window) {
-    try {
-      return window != null && window.timezone() != null ? ZoneId.of(window.timezone()) : ZoneOffset.UTC;
-    } catch (RuntimeException e) {
-      return ZoneOffset.UTC;
-    }
-  }
-
-  static String oneLine(String sql) {
-    String flat = sql.replaceAll("\\s+", " ").strip().replace("|", "\\|");
-    return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
-  }
 }

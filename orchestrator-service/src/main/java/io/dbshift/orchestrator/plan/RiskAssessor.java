@@ -16,54 +16,59 @@ import java.util.Locale;
  * blocking index build on a large table. Low: everything else.
  */
 public final class RiskAssessor {
-  /** Tables at least this large make row-touching work Medium risk. */
-  public static final long LARGE_TABLE_ROWS = 100_000;
+    /** Tables at least this large make row-touching work Medium risk. */
+    public static final long LARGE_TABLE_ROWS = 100_000;
 
-  private RiskAssessor() {}
+    private RiskAssessor() {}
 
-  public static Risk assess(MigrationRequest request, SchemaSnapshot snapshot, List<StatementAnalysis> statements) {
-    Risk.Level level = Risk.Level.LOW;
-    List<String> reasons = new ArrayList<>();
-    for (StatementAnalysis s : statements) {
-      String where = "version " + s.version() + " statement " + s.index();
-      if (s.classification() == ChangeClass.BREAKING) {
-        level = level.atLeast(Risk.Level.HIGH);
-        reasons.add(where + " is breaking: " + s.reason());
-      } else if (s.classification() == ChangeClass.DATA_MIGRATION) {
-        long rows = s.tables().stream().mapToLong(t -> rows(snapshot, t)).max().orElse(0);
-        level = level.atLeast(rows >= LARGE_TABLE_ROWS ? Risk.Level.HIGH : Risk.Level.MEDIUM);
-        reasons.add(where + " changes rows in the migration's transaction (" + s.reason() + ", ~" + rows + " rows)");
-      } else if (s.reason().contains("without CONCURRENTLY")
-          && s.tables().stream().anyMatch(t -> rows(snapshot, t) >= LARGE_TABLE_ROWS)) {
-        level = level.atLeast(Risk.Level.MEDIUM);
-        reasons.add(where + ": " + s.reason());
-      }
+    public static Risk assess(MigrationRequest request, SchemaSnapshot snapshot, List<StatementAnalysis> statements) {
+        Risk.Level level = Risk.Level.LOW;
+        List<String> reasons = new ArrayList<>();
+        for (StatementAnalysis s : statements) {
+            String where = "version " + s.version() + " statement " + s.index();
+            if (s.classification() == ChangeClass.BREAKING) {
+                level = level.atLeast(Risk.Level.HIGH);
+                reasons.add(where + " is breaking: " + s.reason());
+            } else if (s.classification() == ChangeClass.DATA_MIGRATION) {
+                long rows = s.tables().stream()
+                        .mapToLong(t -> rows(snapshot, t))
+                        .max()
+                        .orElse(0);
+                level = level.atLeast(rows >= LARGE_TABLE_ROWS ? Risk.Level.HIGH : Risk.Level.MEDIUM);
+                reasons.add(where + " changes rows in the migration's transaction (" + s.reason() + ", ~" + rows
+                        + " rows)");
+            } else if (s.reason().contains("without CONCURRENTLY")
+                    && s.tables().stream().anyMatch(t -> rows(snapshot, t) >= LARGE_TABLE_ROWS)) {
+                level = level.atLeast(Risk.Level.MEDIUM);
+                reasons.add(where + ": " + s.reason());
+            }
+        }
+        for (BackfillSpec b : request.backfills()) {
+            long rows = rows(snapshot, b.table());
+            if (rows >= LARGE_TABLE_ROWS) {
+                level = level.atLeast(Risk.Level.MEDIUM);
+                reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows (in batches of "
+                        + b.batchSizeOrDefault() + ")");
+            } else {
+                reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows");
+            }
+        }
+        if (statements.stream().allMatch(s -> s.classification() == ChangeClass.NON_BREAKING)) {
+            reasons.add(0, "every schema change is non-breaking: old application code keeps working");
+        }
+        return new Risk(level, reasons);
     }
-    for (BackfillSpec b : request.backfills()) {
-      long rows = rows(snapshot, b.table());
-      if (rows >= LARGE_TABLE_ROWS) {
-        level = level.atLeast(Risk.Level.MEDIUM);
-        reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows (in batches of " + b.batchSizeOrDefault() + ")");
-      } else {
-        reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows");
-      }
-    }
-    if (statements.stream().allMatch(s -> s.classification() == ChangeClass.NON_BREAKING)) {
-      reasons.add(0, "every schema change is non-breaking: old application code keeps working");
-    }
-    return new Risk(level, reasons);
-  }
 
-  static long rows(SchemaSnapshot snapshot, String table) {
-    if (snapshot == null) {
-      return 0;
+    static long rows(SchemaSnapshot snapshot, String table) {
+        if (snapshot == null) {
+            return 0;
+        }
+        String name = table.toLowerCase(Locale.ROOT);
+        String unqualified = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+        return snapshot.tables().stream()
+                .filter(t -> t.name().equals(unqualified) && (!name.contains(".") || name.startsWith(t.schema() + ".")))
+                .mapToLong(SchemaSnapshot.TableInfo::rowEstimate)
+                .max()
+                .orElse(0);
     }
-    String name = table.toLowerCase(Locale.ROOT);
-    String unqualified = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
-    return snapshot.tables().stream()
-        .filter(t -> t.name().equals(unqualified) && (!name.contains(".") || name.startsWith(t.schema() + ".")))
-        .mapToLong(SchemaSnapshot.TableInfo::rowEstimate)
-        .max()
-        .orElse(0);
-  }
 }

@@ -2,20 +2,20 @@ package io.dbshift.orchestrator.plan;
 
 /** What a plan step asks for, and which service does it. */
 public enum StepKind {
-  ANALYZE(true),
-  BASELINE(false),
-  APPLY(true),
-  BACKFILL(true),
-  CHECKS(false);
+    ANALYZE(true),
+    BASELINE(false),
+    APPLY(true),
+    BACKFILL(true),
+    CHECKS(false);
 
-  private final boolean executor;
+    private final boolean executor;
 
-  StepKind(boolean executor) {
-    this.executor = executor;
-  }
+    StepKind(boolean executor) {
+        this.executor = executor;
+    }
 
-  /** True for the executor's work, false for the verifier's. */
-  public boolean isExecutorWork() {
-    return executor;
-  }
+    /** True for the executor's work, false for the verifier's. */
+    public boolean isExecutorWork() {
+        return executor;
+    }
 }

@@ -11,30 +11,55 @@ import java.util.List;
  * same on production, whose verification is the verify phase.
  */
 public final class Steps {
-  private Steps() {}
+    private Steps() {}
 
-  public static List<PlanStep> of(MigrationRequest request) {
-    List<PlanStep> steps = new ArrayList<>();
-    steps.add(new PlanStep("design.analyze", Phase.DESIGN, StepKind.ANALYZE, request.target(),
-        "snapshot the schema of " + request.target() + " and classify every statement"));
-    for (String role : List.of("staging", "production")) {
-      String target = role.equals("staging") ? request.staging() : request.target();
-      steps.add(new PlanStep(role + ".baseline", Phase.IMPLEMENT, StepKind.BASELINE, target,
-          "count the rows of " + target + " before it changes"));
-      steps.add(new PlanStep(role + ".apply", Phase.IMPLEMENT, StepKind.APPLY, target,
-          "apply version(s) " + versions(request) + " to " + target + " with Flyway"));
-      if (!request.backfills().isEmpty()) {
-        steps.add(new PlanStep(role + ".backfill", Phase.IMPLEMENT, StepKind.BACKFILL, target,
-            "backfill " + String.join(", ", request.backfills().stream().map(b -> b.table()).toList())
-                + " on " + target + " in keyset batches"));
-      }
-      steps.add(new PlanStep(role + ".verify", role.equals("staging") ? Phase.IMPLEMENT : Phase.VERIFY, StepKind.CHECKS,
-          target, "run the integrity checks on " + target));
+    public static List<PlanStep> of(MigrationRequest request) {
+        List<PlanStep> steps = new ArrayList<>();
+        steps.add(new PlanStep(
+                "design.analyze",
+                Phase.DESIGN,
+                StepKind.ANALYZE,
+                request.target(),
+                "snapshot the schema of " + request.target() + " and classify every statement"));
+        for (String role : List.of("staging", "production")) {
+            String target = role.equals("staging") ? request.staging() : request.target();
+            steps.add(new PlanStep(
+                    role + ".baseline",
+                    Phase.IMPLEMENT,
+                    StepKind.BASELINE,
+                    target,
+                    "count the rows of " + target + " before it changes"));
+            steps.add(new PlanStep(
+                    role + ".apply",
+                    Phase.IMPLEMENT,
+                    StepKind.APPLY,
+                    target,
+                    "apply version(s) " + versions(request) + " to " + target + " with Flyway"));
+            if (!request.backfills().isEmpty()) {
+                steps.add(new PlanStep(
+                        role + ".backfill",
+                        Phase.IMPLEMENT,
+                        StepKind.BACKFILL,
+                        target,
+                        "backfill "
+                                + String.join(
+                                        ", ",
+                                        request.backfills().stream()
+                                                .map(b -> b.table())
+                                                .toList()) + " on " + target + " in keyset batches"));
+            }
+            steps.add(new PlanStep(
+                    role + ".verify",
+                    role.equals("staging") ? Phase.IMPLEMENT : Phase.VERIFY,
+                    StepKind.CHECKS,
+                    target,
+                    "run the integrity checks on " + target));
+        }
+        return List.copyOf(steps);
     }
-    return List.copyOf(steps);
-  }
 
-  static String versions(MigrationRequest request) {
-    return String.join(", ", request.migrations().stream().map(m -> m.version()).toList());
-  }
+    static String versions(MigrationRequest request) {
+        return String.join(
+                ", ", request.migrations().stream().map(m -> m.version()).toList());
+    }
 }

@@ -31,121 +31,172 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Submit migrations and follow them. */
 @Path("/migrations")
 public class MigrationResource {
-  static final String MARKDOWN = "text/markdown;charset=UTF-8";
+    static final String MARKDOWN = "text/markdown;charset=UTF-8";
 
-  @Inject MigrationService service;
-  @Inject Outbox outbox;
+    @Inject
+    MigrationService service;
 
-  /** An error body: what is wrong, field by field where it applies. */
-  public record ErrorBody(String error, List<FieldError> fields) {}
+    @Inject
+    Outbox outbox;
 
-  @POST
-  @Consumes(MediaType.APPLICATION_JSON)
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Submit a migration request", description = "202 with the migration's id; 400 naming every invalid field. "
-      + "An Idempotency-Key header makes a retried submission return the same migration.")
-  public Uni<Response> submit(String body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-    RequestReader.Read read = RequestReader.read(body);
-    if (!read.ok()) {
-      return Uni.createFrom().item(badRequest(read.error(), read.fields()));
+    /** An error body: what is wrong, field by field where it applies. */
+    public record ErrorBody(String error, List<FieldError> fields) {}
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Submit a migration request",
+            description = "202 with the migration's id; 400 naming every invalid field. "
+                    + "An Idempotency-Key header makes a retried submission return the same migration.")
+    public Uni<Response> submit(String body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        RequestReader.Read read = RequestReader.read(body);
+        if (!read.ok()) {
+            return Uni.createFrom().item(badRequest(read.error(), read.fields()));
+        }
+        MigrationRequest request = read.request();
+        List<FieldError> errors = service.validate(request);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().item(badRequest("the migration request is invalid; nothing was started", errors));
+        }
+        String key = idempotencyKey == null || idempotencyKey.isBlank()
+                ? "rest:" + UUID.randomUUID()
+                : "rest:" + idempotencyKey;
+        return service.accept(request, key)
+                .map(m -> Response.accepted(summary(m))
+                        .location(URI.create("/migrations/" + m.id))
+                        .build())
+                .onFailure(MigrationService.RequestKeyConflict.class)
+                .recoverWithItem(e -> Response.status(409)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(new ErrorBody(
+                                e.getMessage(),
+                                List.of(new FieldError("Idempotency-Key", "already used for a different request"))))
+                        .build());
     }
-    MigrationRequest request = read.request();
-    List<FieldError> errors = service.validate(request);
-    if (!errors.isEmpty()) {
-      return Uni.createFrom().item(badRequest("the migration request is invalid; nothing was started", errors));
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List migrations, newest first")
+    public Uni<List<Map<String, Object>>> list() {
+        return Panache.withSession(() -> Migration.<Migration>find("order by createdAt desc")
+                        .page(0, 100)
+                        .list())
+                .map(all -> all.stream().map(MigrationResource::summary).toList());
     }
-    String key = idempotencyKey == null || idempotencyKey.isBlank() ? "rest:" + UUID.randomUUID() : "rest:" + idempotencyKey;
-    return service.accept(request, key)
-        .map(m -> Response.accepted(summary(m)).location(URI.create("/migrations/" + m.id)).build())
-        .onFailure(MigrationService.RequestKeyConflict.class)
-        .recoverWithItem(e -> Response.status(409).type(MediaType.APPLICATION_JSON)
-            .entity(new ErrorBody(e.getMessage(), List.of(new FieldError("Idempotency-Key", "already used for a different request")))).build());
-  }
 
-  @GET
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "List migrations, newest first")
-  public Uni<List<Map<String, Object>>> list() {
-    return Panache.withSession(() -> Migration.<Migration>find("order by createdAt desc").page(0, 100).list())
-        .map(all -> all.stream().map(MigrationResource::summary).toList());
-  }
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A migration: phase, step, risk, checkpoints with evidence, steps")
+    public Uni<Response> get(@PathParam("id") String id) {
+        return find(id, m -> {
+            Map<String, Object> body = new java.util.LinkedHashMap<>(summary(m));
+            body.put("evidence", m.parsedEvidence());
+            body.put("request", m.parsedRequest());
+            return Response.ok(body).build();
+        });
+    }
 
-  @GET
-  @Path("/{id}")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "A migration: phase, step, risk, checkpoints with evidence, steps")
-  public Uni<Response> get(@PathParam("id") String id) {
-    return find(id, m -> {
-      Map<String, Object> body = new java.util.LinkedHashMap<>(summary(m));
-      body.put("evidence", m.parsedEvidence());
-      body.put("request", m.parsedRequest());
-      return Response.ok(body).build();
-    });
-  }
+    @GET
+    @Path("/{id}/plan")
+    @Produces(MARKDOWN)
+    @Operation(summary = "The plan document (Markdown), once the plan phase is reached")
+    public Uni<Response> plan(@PathParam("id") String id) {
+        return find(
+                id,
+                m -> m.plan == null
+                        ? Response.status(409)
+                                .type(MediaType.TEXT_PLAIN)
+                                .entity("migration " + id + " has no plan yet: it is in phase " + m.phase
+                                        + "; the plan follows the design analysis\n")
+                                .build()
+                        : Response.ok(m.plan, MARKDOWN).build());
+    }
 
-  @GET
-  @Path("/{id}/plan")
-  @Produces(MARKDOWN)
-  @Operation(summary = "The plan document (Markdown), once the plan phase is reached")
-  public Uni<Response> plan(@PathParam("id") String id) {
-    return find(id, m -> m.plan == null
-        ? Response.status(409).type(MediaType.TEXT_PLAIN)
-            .entity("migration " + id + " has no plan yet: it is in phase " + m.phase + "; the plan follows the design analysis\n").build()
-        : Response.ok(m.plan, MARKDOWN).build());
-  }
+    @GET
+    @Path("/{id}/report")
+    @Produces(MARKDOWN)
+    @Operation(summary = "The results report (Markdown): outcome, checkpoints, steps, checks")
+    public Uni<Response> report(@PathParam("id") String id) {
+        return find(
+                id,
+                m -> Response.ok(
+                                ReportDocument.render(
+                                        m.id,
+                                        m.name,
+                                        m.target,
+                                        m.staging,
+                                        m.phase,
+                                        m.parsedEvidence(),
+                                        m.createdAt,
+                                        m.finishedAt),
+                                MARKDOWN)
+                        .build());
+    }
 
-  @GET
-  @Path("/{id}/report")
-  @Produces(MARKDOWN)
-  @Operation(summary = "The results report (Markdown): outcome, checkpoints, steps, checks")
-  public Uni<Response> report(@PathParam("id") String id) {
-    return find(id, m -> Response.ok(ReportDocument.render(m.id, m.name, m.target, m.staging, m.phase, m.parsedEvidence(),
-        m.createdAt, m.finishedAt), MARKDOWN).build());
-  }
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The migration's timeline: every event it published, oldest first")
+    public Uni<Response> events(@PathParam("id") String id) {
+        return Panache.withSession(() -> Migration.<Migration>findById(id)
+                .chain(m -> m == null
+                        ? Uni.createFrom().item(notFound(id))
+                        : outbox.history(id, Topics.EVENTS)
+                                .map(messages -> Response.ok(messages.stream()
+                                                .map(message -> Json.read(message.payload, JsonNode.class))
+                                                .toList())
+                                        .build())));
+    }
 
-  @GET
-  @Path("/{id}/events")
-  @Produces(MediaType.APPLICATION_JSON)
-  @Operation(summary = "The migration's timeline: every event it published, oldest first")
-  public Uni<Response> events(@PathParam("id") String id) {
-    return Panache.withSession(() -> Migration.<Migration>findById(id).chain(m -> m == null
-        ? Uni.createFrom().item(notFound(id))
-        : outbox.history(id, Topics.EVENTS).map(messages -> Response.ok(messages.stream()
-            .map(message -> Json.read(message.payload, JsonNode.class)).toList()).build())));
-  }
+    private Uni<Response> find(String id, java.util.function.Function<Migration, Response> render) {
+        return Panache.withSession(() -> Migration.<Migration>findById(id))
+                .map(m -> m == null ? notFound(id) : render.apply(m));
+    }
 
-  private Uni<Response> find(String id, java.util.function.Function<Migration, Response> render) {
-    return Panache.withSession(() -> Migration.<Migration>findById(id))
-        .map(m -> m == null ? notFound(id) : render.apply(m));
-  }
+    static Map<String, Object> summary(Migration m) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("id", m.id);
+        body.put("name", m.name);
+        body.put("target", m.target);
+        body.put("staging", m.staging);
+        body.put("phase", m.phase);
+        var state = m.state();
+        body.put(
+                "step", state.currentStep() == null ? null : state.currentStep().id());
+        var evidence = state.evidence();
+        body.put("risk", evidence.riskLevel);
+        body.put("checkpoints", evidence.checkpoints.keySet());
+        body.put("failure", evidence.failure);
+        body.put("createdAt", m.createdAt);
+        body.put("updatedAt", m.updatedAt);
+        body.put("finishedAt", m.finishedAt);
+        body.put(
+                "links",
+                Map.of(
+                        "self",
+                        "/migrations/" + m.id,
+                        "plan",
+                        "/migrations/" + m.id + "/plan",
+                        "report",
+                        "/migrations/" + m.id + "/report",
+                        "events",
+                        "/migrations/" + m.id + "/events"));
+        return body;
+    }
 
-  static Map<String, Object> summary(Migration m) {
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("id", m.id);
-    body.put("name", m.name);
-    body.put("target", m.target);
-    body.put("staging", m.staging);
-    body.put("phase", m.phase);
-    var state = m.state();
-    body.put("step", state.currentStep() == null ? null : state.currentStep().id());
-    var evidence = state.evidence();
-    body.put("risk", evidence.riskLevel);
-    body.put("checkpoints", evidence.checkpoints.keySet());
-    body.put("failure", evidence.failure);
-    body.put("createdAt", m.createdAt);
-    body.put("updatedAt", m.updatedAt);
-    body.put("finishedAt", m.finishedAt);
-    body.put("links", Map.of("self", "/migrations/" + m.id, "plan", "/migrations/" + m.id + "/plan",
-        "report", "/migrations/" + m.id + "/report", "events", "/migrations/" + m.id + "/events"));
-    return body;
-  }
+    private static Response notFound(String id) {
+        return Response.status(404)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ErrorBody("no migration with id \"" + id + "\"; GET /migrations lists them", List.of()))
+                .build();
+    }
 
-  private static Response notFound(String id) {
-    return Response.status(404).type(MediaType.APPLICATION_JSON)
-        .entity(new ErrorBody("no migration with id \"" + id + "\"; GET /migrations lists them", List.of())).build();
-  }
-
-  private static Response badRequest(String error, List<FieldError> fields) {
-    return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(error, fields)).build();
-  }
+    private static Response badRequest(String error, List<FieldError> fields) {
+        return Response.status(400)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ErrorBody(error, fields))
+                .build();
+    }
 }

@@ -2,14 +2,14 @@ package io.dbshift.orchestrator.workflow;
 
 /** The workflow's checkpoint names. Each flips only on evidence the system collected itself. */
 public final class Checkpoints {
-  /** Staging applied, backfilled and every integrity check passed there. */
-  public static final String MIGRATION_REHEARSED = "Migration rehearsed";
-  /** Every integrity check passed on production after the change. */
-  public static final String DATA_INTEGRITY_CHECKS_PASSING = "Data integrity checks passing";
-  /** Not collected yet: backups come with the rollback work. */
-  public static final String BACKUP_VERIFIED = "Backup verified";
-  /** Not collected yet: rollback rehearsal comes with the rollback work. */
-  public static final String ROLLBACK_TESTED = "Rollback tested";
+    /** Staging applied, backfilled and every integrity check passed there. */
+    public static final String MIGRATION_REHEARSED = "Migration rehearsed";
+    /** Every integrity check passed on production after the change. */
+    public static final String DATA_INTEGRITY_CHECKS_PASSING = "Data integrity checks passing";
+    /** Not collected yet: backups come with the rollback work. */
+    public static final String BACKUP_VERIFIED = "Backup verified";
+    /** Not collected yet: rollback rehearsal comes with the rollback work. */
+    public static final String ROLLBACK_TESTED = "Rollback tested";
 
-  private Checkpoints() {}
+    private Checkpoints() {}
 }

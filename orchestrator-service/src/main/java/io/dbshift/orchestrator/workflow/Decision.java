@@ -13,9 +13,15 @@ import java.util.List;
  * @param note why, when nothing changed
  */
 public record Decision(
-    boolean changed, Phase phase, int stepIndex, Evidence evidence, List<Command> commands, List<MigrationEvent> events, String note) {
+        boolean changed,
+        Phase phase,
+        int stepIndex,
+        Evidence evidence,
+        List<Command> commands,
+        List<MigrationEvent> events,
+        String note) {
 
-  static Decision unchanged(MigrationState state, String note) {
-    return new Decision(false, state.phase(), state.stepIndex(), state.evidence(), List.of(), List.of(), note);
-  }
+    static Decision unchanged(MigrationState state, String note) {
+        return new Decision(false, state.phase(), state.stepIndex(), state.evidence(), List.of(), List.of(), note);
+    }
 }

@@ -17,40 +17,51 @@ import java.util.Map;
  * JSON with the migration; new fields are added, never renamed.
  */
 public final class Evidence {
-  public SchemaSnapshot snapshot;
-  public List<StatementAnalysis> statements = new ArrayList<>();
-  public String riskLevel;
-  public List<String> riskReasons = new ArrayList<>();
-  /** Row counts before the change, by target. */
-  public Map<String, Map<String, Long>> baselines = new LinkedHashMap<>();
-  public List<StepRecord> steps = new ArrayList<>();
-  /** Check results, by target. */
-  public Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
-  /** Backfill figures, by target. */
-  public Map<String, List<BackfillFigures>> backfills = new LinkedHashMap<>();
-  /** Applied versions, by target. */
-  public Map<String, List<String>> appliedVersions = new LinkedHashMap<>();
-  public Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
-  public String failure;
+    public SchemaSnapshot snapshot;
+    public List<StatementAnalysis> statements = new ArrayList<>();
+    public String riskLevel;
+    public List<String> riskReasons = new ArrayList<>();
+    /** Row counts before the change, by target. */
+    public Map<String, Map<String, Long>> baselines = new LinkedHashMap<>();
 
-  /**
-   * One step's outcome.
-   *
-   * @param resultEventId the id of the result event that ended it
-   */
-  public record StepRecord(
-      String stepId, String title, String target, String status, Instant startedAt, Instant finishedAt, String summary,
-      String resultEventId) {}
+    public List<StepRecord> steps = new ArrayList<>();
+    /** Check results, by target. */
+    public Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
+    /** Backfill figures, by target. */
+    public Map<String, List<BackfillFigures>> backfills = new LinkedHashMap<>();
+    /** Applied versions, by target. */
+    public Map<String, List<String>> appliedVersions = new LinkedHashMap<>();
 
-  /** A checkpoint and the evidence for it. */
-  public record Checkpoint(String name, Instant reachedAt, Map<String, Object> evidence) {}
+    public Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
+    public String failure;
 
-  /** A deep copy, so that deciding never mutates the state it decides from. */
-  public Evidence copy() {
-    return Json.read(Json.write(this), Evidence.class);
-  }
+    /**
+     * One step's outcome.
+     *
+     * @param resultEventId the id of the result event that ended it
+     */
+    public record StepRecord(
+            String stepId,
+            String title,
+            String target,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            String summary,
+            String resultEventId) {}
 
-  public StepRecord step(String stepId) {
-    return steps.stream().filter(s -> s.stepId().equals(stepId)).reduce((a, b) -> b).orElse(null);
-  }
+    /** A checkpoint and the evidence for it. */
+    public record Checkpoint(String name, Instant reachedAt, Map<String, Object> evidence) {}
+
+    /** A deep copy, so that deciding never mutates the state it decides from. */
+    public Evidence copy() {
+        return Json.read(Json.write(this), Evidence.class);
+    }
+
+    public StepRecord step(String stepId) {
+        return steps.stream()
+                .filter(s -> s.stepId().equals(stepId))
+                .reduce((a, b) -> b)
+                .orElse(null);
+    }
 }

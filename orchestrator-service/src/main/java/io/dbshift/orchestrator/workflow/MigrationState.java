@@ -13,14 +13,14 @@ import java.util.List;
  * @param stepIndex the index of the step in progress in {@link #steps()}
  */
 public record MigrationState(
-    String id, MigrationRequest request, Phase phase, int stepIndex, Evidence evidence, Instant createdAt) {
+        String id, MigrationRequest request, Phase phase, int stepIndex, Evidence evidence, Instant createdAt) {
 
-  public List<PlanStep> steps() {
-    return Steps.of(request);
-  }
+    public List<PlanStep> steps() {
+        return Steps.of(request);
+    }
 
-  public PlanStep currentStep() {
-    List<PlanStep> steps = steps();
-    return stepIndex < steps.size() ? steps.get(stepIndex) : null;
-  }
+    public PlanStep currentStep() {
+        List<PlanStep> steps = steps();
+        return stepIndex < steps.size() ? steps.get(stepIndex) : null;
+    }
 }

@@ -43,210 +43,284 @@ import java.util.stream.Collectors;
  * framework; the caller persists the decision and emits its messages.
  */
 public final class Transition {
-  private Transition() {}
+    private Transition() {}
 
-  /** A new migration: the design phase starts with the schema analysis of the target. */
-  public static Decision start(MigrationState state, Instant now) {
-    Evidence evidence = state.evidence().copy();
-    List<MigrationEvent> events = new ArrayList<>();
-    List<Command> commands = new ArrayList<>();
-    events.add(new MigrationRequested(state.id(), name(state), state.request().target(), state.request().staging(),
-        state.request().requestedBy()));
-    events.add(new MigrationPhaseChanged(state.id(), name(state), null, Phase.DESIGN, "request accepted"));
-    begin(state, evidence, 0, now, commands, events);
-    return new Decision(true, Phase.DESIGN, 0, evidence, commands, events, null);
-  }
+    /** A new migration: the design phase starts with the schema analysis of the target. */
+    public static Decision start(MigrationState state, Instant now) {
+        Evidence evidence = state.evidence().copy();
+        List<MigrationEvent> events = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
+        events.add(new MigrationRequested(
+                state.id(),
+                name(state),
+                state.request().target(),
+                state.request().staging(),
+                state.request().requestedBy()));
+        events.add(new MigrationPhaseChanged(state.id(), name(state), null, Phase.DESIGN, "request accepted"));
+        begin(state, evidence, 0, now, commands, events);
+        return new Decision(true, Phase.DESIGN, 0, evidence, commands, events, null);
+    }
 
-  /** A result from the executor or verifier. */
-  public static Decision onResult(MigrationState state, StepResult result, String resultEventId, Instant now) {
-    if (state.phase().isTerminal()) {
-      return Decision.unchanged(state, "the migration is " + state.phase() + "; result for " + result.stepId() + " ignored");
-    }
-    PlanStep step = state.currentStep();
-    if (step == null || !step.id().equals(result.stepId())) {
-      return Decision.unchanged(state, "result for step " + result.stepId() + " but the migration is at "
-          + (step == null ? "no step" : step.id()) + "; a redelivery or a stale result");
-    }
-    Evidence evidence = state.evidence().copy();
-    List<MigrationEvent> events = new ArrayList<>();
-    if (result instanceof StepFailed failed) {
-      return fail(state, evidence, step, failed.reason(), resultEventId, now);
-    }
-    String summary;
-    Phase phase = state.phase();
-    switch (step.kind()) {
-      case ANALYZE -> {
-        if (!(result instanceof SchemaAnalyzed analyzed)) {
-          return mismatch(state, step, result);
+    /** A result from the executor or verifier. */
+    public static Decision onResult(MigrationState state, StepResult result, String resultEventId, Instant now) {
+        if (state.phase().isTerminal()) {
+            return Decision.unchanged(
+                    state, "the migration is " + state.phase() + "; result for " + result.stepId() + " ignored");
         }
-        evidence.snapshot = analyzed.snapshot();
-        evidence.statements = analyzed.statements();
-        Risk risk = RiskAssessor.assess(state.request(), analyzed.snapshot(), analyzed.statements());
-        evidence.riskLevel = risk.level().label();
-        evidence.riskReasons = risk.reasons();
-        summary = analyzed.snapshot().tables().size() + " tables documented, " + analyzed.statements().size()
-            + " statements classified (" + classes(analyzed) + ")";
-        finish(evidence, step, "succeeded", summary, resultEventId, now);
-        events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
-        events.add(new MigrationPhaseChanged(state.id(), name(state), Phase.DESIGN, Phase.PLAN, "schema analysed: " + summary));
-        String plan = PlanDocument.render(state, evidence, now);
-        events.add(new MigrationPlanned(state.id(), name(state), risk.level().label(), risk.reasons(), plan));
-        events.add(new MigrationPhaseChanged(state.id(), name(state), Phase.PLAN, Phase.IMPLEMENT,
-            "plan published at risk " + risk.level().label() + "; no approval gate configured"));
-        phase = Phase.IMPLEMENT;
-      }
-      case BASELINE -> {
-        if (!(result instanceof BaselineCaptured baseline)) {
-          return mismatch(state, step, result);
+        PlanStep step = state.currentStep();
+        if (step == null || !step.id().equals(result.stepId())) {
+            return Decision.unchanged(
+                    state,
+                    "result for step " + result.stepId() + " but the migration is at "
+                            + (step == null ? "no step" : step.id()) + "; a redelivery or a stale result");
         }
-        evidence.baselines.put(step.target(), baseline.rowCounts());
-        summary = "row counts " + baseline.rowCounts();
-        finish(evidence, step, "succeeded", summary, resultEventId, now);
-        events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
-      }
-      case APPLY -> {
-        if (!(result instanceof MigrationApplied applied)) {
-          return mismatch(state, step, result);
+        Evidence evidence = state.evidence().copy();
+        List<MigrationEvent> events = new ArrayList<>();
+        if (result instanceof StepFailed failed) {
+            return fail(state, evidence, step, failed.reason(), resultEventId, now);
         }
-        evidence.appliedVersions.put(step.target(), applied.appliedVersions());
-        summary = (applied.appliedVersions().isEmpty() ? "already at version " + applied.schemaVersion()
-            : "applied version(s) " + String.join(", ", applied.appliedVersions())) + " in " + applied.durationMs() + " ms";
-        finish(evidence, step, "succeeded", summary, resultEventId, now);
-        events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
-      }
-      case BACKFILL -> {
-        if (!(result instanceof BackfillCompleted backfill)) {
-          return mismatch(state, step, result);
+        String summary;
+        Phase phase = state.phase();
+        switch (step.kind()) {
+            case ANALYZE -> {
+                if (!(result instanceof SchemaAnalyzed analyzed)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.snapshot = analyzed.snapshot();
+                evidence.statements = analyzed.statements();
+                Risk risk = RiskAssessor.assess(state.request(), analyzed.snapshot(), analyzed.statements());
+                evidence.riskLevel = risk.level().label();
+                evidence.riskReasons = risk.reasons();
+                summary = analyzed.snapshot().tables().size() + " tables documented, "
+                        + analyzed.statements().size() + " statements classified (" + classes(analyzed) + ")";
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                events.add(new MigrationPhaseChanged(
+                        state.id(), name(state), Phase.DESIGN, Phase.PLAN, "schema analysed: " + summary));
+                String plan = PlanDocument.render(state, evidence, now);
+                events.add(new MigrationPlanned(
+                        state.id(), name(state), risk.level().label(), risk.reasons(), plan));
+                events.add(new MigrationPhaseChanged(
+                        state.id(),
+                        name(state),
+                        Phase.PLAN,
+                        Phase.IMPLEMENT,
+                        "plan published at risk " + risk.level().label() + "; no approval gate configured"));
+                phase = Phase.IMPLEMENT;
+            }
+            case BASELINE -> {
+                if (!(result instanceof BaselineCaptured baseline)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.baselines.put(step.target(), baseline.rowCounts());
+                summary = "row counts " + baseline.rowCounts();
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+            }
+            case APPLY -> {
+                if (!(result instanceof MigrationApplied applied)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.appliedVersions.put(step.target(), applied.appliedVersions());
+                summary = (applied.appliedVersions().isEmpty()
+                                ? "already at version " + applied.schemaVersion()
+                                : "applied version(s) " + String.join(", ", applied.appliedVersions()))
+                        + " in " + applied.durationMs() + " ms";
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+            }
+            case BACKFILL -> {
+                if (!(result instanceof BackfillCompleted backfill)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.backfills.put(step.target(), backfill.tables());
+                summary = backfill.tables().stream()
+                        .map(f -> f.table() + ": " + f.rowsUpdated() + " rows updated in " + f.batches() + " batches, "
+                                + f.rowsPerSecond() + " rows/s")
+                        .collect(Collectors.joining("; "));
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+            }
+            case CHECKS -> {
+                if (!(result instanceof ChecksCompleted checks)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.checks.put(step.target(), checks.results());
+                long passed = checks.results().stream()
+                        .filter(ChecksCompleted.CheckResult::passed)
+                        .count();
+                if (!checks.passed()) {
+                    String failedChecks = checks.results().stream()
+                            .filter(r -> !r.passed())
+                            .map(r -> "\"" + r.name() + "\" expected " + r.expected() + ", found "
+                                    + (r.error() != null ? "an error: " + r.error() : r.actual()))
+                            .collect(Collectors.joining("; "));
+                    return fail(
+                            state,
+                            evidence,
+                            step,
+                            passed + " of " + checks.results().size() + " integrity checks passed on " + step.target()
+                                    + ": " + failedChecks,
+                            resultEventId,
+                            now);
+                }
+                summary = "all " + checks.results().size() + " integrity checks passed";
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                String checkpoint = step.id().startsWith("staging.")
+                        ? Checkpoints.MIGRATION_REHEARSED
+                        : Checkpoints.DATA_INTEGRITY_CHECKS_PASSING;
+                Map<String, Object> proof = proof(evidence, step.target(), checks, resultEventId);
+                evidence.checkpoints.put(checkpoint, new Evidence.Checkpoint(checkpoint, now, proof));
+                events.add(new CheckpointReached(state.id(), checkpoint, proof));
+            }
+            default -> throw new IllegalStateException("unhandled step kind " + step.kind());
         }
-        evidence.backfills.put(step.target(), backfill.tables());
-        summary = backfill.tables().stream()
-            .map(f -> f.table() + ": " + f.rowsUpdated() + " rows updated in " + f.batches() + " batches, "
-                + f.rowsPerSecond() + " rows/s")
-            .collect(Collectors.joining("; "));
-        finish(evidence, step, "succeeded", summary, resultEventId, now);
-        events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
-      }
-      case CHECKS -> {
-        if (!(result instanceof ChecksCompleted checks)) {
-          return mismatch(state, step, result);
+        int next = state.stepIndex() + 1;
+        List<Command> commands = new ArrayList<>();
+        if (next >= state.steps().size()) {
+            events.add(
+                    new MigrationPhaseChanged(state.id(), name(state), phase, Phase.COMPLETED, "every step succeeded"));
+            events.add(new MigrationCompleted(
+                    state.id(),
+                    name(state),
+                    Duration.between(state.createdAt(), now).toMillis()));
+            return new Decision(true, Phase.COMPLETED, next, evidence, commands, events, null);
         }
-        evidence.checks.put(step.target(), checks.results());
-        long passed = checks.results().stream().filter(ChecksCompleted.CheckResult::passed).count();
-        if (!checks.passed()) {
-          String failedChecks = checks.results().stream().filter(r -> !r.passed())
-              .map(r -> "\"" + r.name() + "\" expected " + r.expected() + ", found "
-                  + (r.error() != null ? "an error: " + r.error() : r.actual()))
-              .collect(Collectors.joining("; "));
-          return fail(state, evidence, step, passed + " of " + checks.results().size() + " integrity checks passed on "
-              + step.target() + ": " + failedChecks, resultEventId, now);
+        PlanStep nextStep = state.steps().get(next);
+        if (nextStep.phase() != phase) {
+            events.add(new MigrationPhaseChanged(
+                    state.id(), name(state), phase, nextStep.phase(), "production changed; verifying"));
+            phase = nextStep.phase();
         }
-        summary = "all " + checks.results().size() + " integrity checks passed";
-        finish(evidence, step, "succeeded", summary, resultEventId, now);
-        events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
-        String checkpoint = step.id().startsWith("staging.") ? Checkpoints.MIGRATION_REHEARSED : Checkpoints.DATA_INTEGRITY_CHECKS_PASSING;
-        Map<String, Object> proof = proof(evidence, step.target(), checks, resultEventId);
-        evidence.checkpoints.put(checkpoint, new Evidence.Checkpoint(checkpoint, now, proof));
-        events.add(new CheckpointReached(state.id(), checkpoint, proof));
-      }
-      default -> throw new IllegalStateException("unhandled step kind " + step.kind());
+        MigrationState advanced =
+                new MigrationState(state.id(), state.request(), phase, next, evidence, state.createdAt());
+        begin(advanced, evidence, next, now, commands, events);
+        return new Decision(true, phase, next, evidence, commands, events, null);
     }
-    int next = state.stepIndex() + 1;
-    List<Command> commands = new ArrayList<>();
-    if (next >= state.steps().size()) {
-      events.add(new MigrationPhaseChanged(state.id(), name(state), phase, Phase.COMPLETED, "every step succeeded"));
-      events.add(new MigrationCompleted(state.id(), name(state), Duration.between(state.createdAt(), now).toMillis()));
-      return new Decision(true, Phase.COMPLETED, next, evidence, commands, events, null);
+
+    /** The command for a step: what the executor or verifier must do. */
+    public static Command commandFor(MigrationState state, PlanStep step) {
+        String id = Command.idFor(state.id(), step.id());
+        return switch (step.kind()) {
+            case ANALYZE ->
+                new AnalyzeSchema(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        state.request().migrations());
+            case BASELINE -> new CaptureBaseline(id, state.id(), step.id(), step.target(), baselineTables(state));
+            case APPLY ->
+                new ApplyMigration(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        state.request().migrations());
+            case BACKFILL ->
+                new RunBackfill(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        state.request().backfills());
+            case CHECKS ->
+                new RunChecks(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        state.request().checks(),
+                        state.evidence().baselines.getOrDefault(step.target(), Map.of()));
+        };
     }
-    PlanStep nextStep = state.steps().get(next);
-    if (nextStep.phase() != phase) {
-      events.add(new MigrationPhaseChanged(state.id(), name(state), phase, nextStep.phase(), "production changed; verifying"));
-      phase = nextStep.phase();
+
+    /** The tables whose counts the checks compare, plus every table the design snapshot found. */
+    static List<String> baselineTables(MigrationState state) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (CheckSpec check : state.request().checks()) {
+            if (check.rowCount() != null) {
+                tables.add(check.rowCount());
+            }
+        }
+        if (state.evidence().snapshot != null) {
+            state.evidence().snapshot.tables().stream()
+                    .filter(t -> t.schema().equals("public"))
+                    .forEach(t -> tables.add(t.name()));
+        }
+        return List.copyOf(tables);
     }
-    MigrationState advanced = new MigrationState(state.id(), state.request(), phase, next, evidence, state.createdAt());
-    begin(advanced, evidence, next, now, commands, events);
-    return new Decision(true, phase, next, evidence, commands, events, null);
-  }
 
-  /** The command for a step: what the executor or verifier must do. */
-  public static Command commandFor(MigrationState state, PlanStep step) {
-    String id = Command.idFor(state.id(), step.id());
-    return switch (step.kind()) {
-      case ANALYZE -> new AnalyzeSchema(id, state.id(), step.id(), step.target(), state.request().migrations());
-      case BASELINE -> new CaptureBaseline(id, state.id(), step.id(), step.target(), baselineTables(state));
-      case APPLY -> new ApplyMigration(id, state.id(), step.id(), step.target(), state.request().migrations());
-      case BACKFILL -> new RunBackfill(id, state.id(), step.id(), step.target(), state.request().backfills());
-      case CHECKS -> new RunChecks(id, state.id(), step.id(), step.target(), state.request().checks(),
-          state.evidence().baselines.getOrDefault(step.target(), Map.of()));
-    };
-  }
-
-  /** The tables whose counts the checks compare, plus every table the design snapshot found. */
-  static List<String> baselineTables(MigrationState state) {
-    Set<String> tables = new LinkedHashSet<>();
-    for (CheckSpec check : state.request().checks()) {
-      if (check.rowCount() != null) {
-        tables.add(check.rowCount());
-      }
+    private static void begin(
+            MigrationState state,
+            Evidence evidence,
+            int index,
+            Instant now,
+            List<Command> commands,
+            List<MigrationEvent> events) {
+        PlanStep step = state.steps().get(index);
+        evidence.steps.add(
+                new Evidence.StepRecord(step.id(), step.title(), step.target(), "running", now, null, null, null));
+        MigrationState withEvidence =
+                new MigrationState(state.id(), state.request(), state.phase(), index, evidence, state.createdAt());
+        commands.add(commandFor(withEvidence, step));
+        events.add(new StepStarted(state.id(), step.id(), step.title(), step.target()));
     }
-    if (state.evidence().snapshot != null) {
-      state.evidence().snapshot.tables().stream()
-          .filter(t -> t.schema().equals("public"))
-          .forEach(t -> tables.add(t.name()));
+
+    private static void finish(
+            Evidence evidence, PlanStep step, String status, String summary, String eventId, Instant now) {
+        Evidence.StepRecord running = evidence.step(step.id());
+        Instant started = running == null ? now : running.startedAt();
+        evidence.steps.removeIf(s -> s.stepId().equals(step.id()));
+        evidence.steps.add(new Evidence.StepRecord(
+                step.id(), step.title(), step.target(), status, started, now, summary, eventId));
     }
-    return List.copyOf(tables);
-  }
 
-  private static void begin(MigrationState state, Evidence evidence, int index, Instant now, List<Command> commands,
-      List<MigrationEvent> events) {
-    PlanStep step = state.steps().get(index);
-    evidence.steps.add(new Evidence.StepRecord(step.id(), step.title(), step.target(), "running", now, null, null, null));
-    MigrationState withEvidence = new MigrationState(state.id(), state.request(), state.phase(), index, evidence, state.createdAt());
-    commands.add(commandFor(withEvidence, step));
-    events.add(new StepStarted(state.id(), step.id(), step.title(), step.target()));
-  }
+    private static Decision fail(
+            MigrationState state, Evidence evidence, PlanStep step, String reason, String eventId, Instant now) {
+        finish(evidence, step, "failed", reason, eventId, now);
+        evidence.failure = "step " + step.id() + " failed: " + reason;
+        List<MigrationEvent> events = List.of(
+                new MigrationPhaseChanged(
+                        state.id(), name(state), state.phase(), Phase.FAILED, "step " + step.id() + " failed"),
+                new MigrationFailed(state.id(), name(state), step.id(), reason));
+        return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
+    }
 
-  private static void finish(Evidence evidence, PlanStep step, String status, String summary, String eventId, Instant now) {
-    Evidence.StepRecord running = evidence.step(step.id());
-    Instant started = running == null ? now : running.startedAt();
-    evidence.steps.removeIf(s -> s.stepId().equals(step.id()));
-    evidence.steps.add(new Evidence.StepRecord(step.id(), step.title(), step.target(), status, started, now, summary, eventId));
-  }
+    private static Decision mismatch(MigrationState state, PlanStep step, StepResult result) {
+        return Decision.unchanged(state, result.getClass().getSimpleName() + " does not answer step " + step.id());
+    }
 
-  private static Decision fail(MigrationState state, Evidence evidence, PlanStep step, String reason, String eventId, Instant now) {
-    finish(evidence, step, "failed", reason, eventId, now);
-    evidence.failure = "step " + step.id() + " failed: " + reason;
-    List<MigrationEvent> events = List.of(
-        new MigrationPhaseChanged(state.id(), name(state), state.phase(), Phase.FAILED, "step " + step.id() + " failed"),
-        new MigrationFailed(state.id(), name(state), step.id(), reason));
-    return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
-  }
+    private static Map<String, Object> proof(Evidence evidence, String target, ChecksCompleted checks, String eventId) {
+        Map<String, Object> proof = new LinkedHashMap<>();
+        proof.put("target", target);
+        proof.put("checksEventId", eventId);
+        proof.put("checksPassed", checks.results().size());
+        proof.put("appliedVersions", evidence.appliedVersions.getOrDefault(target, List.of()));
+        evidence.backfills
+                .getOrDefault(target, List.of())
+                .forEach(f -> proof.put("backfilled." + f.table(), f.rowsUpdated()));
+        proof.put("baseline", evidence.baselines.getOrDefault(target, Map.of()));
+        evidence.steps.stream()
+                .filter(s -> s.target().equals(target) && s.resultEventId() != null)
+                .forEach(s -> proof.put("event." + s.stepId(), s.resultEventId()));
+        return proof;
+    }
 
-  private static Decision mismatch(MigrationState state, PlanStep step, StepResult result) {
-    return Decision.unchanged(state, result.getClass().getSimpleName() + " does not answer step " + step.id());
-  }
+    private static String classes(SchemaAnalyzed analyzed) {
+        return analyzed.statements().stream()
+                .collect(Collectors.groupingBy(
+                        s -> s.classification().name().toLowerCase().replace('_', '-'),
+                        LinkedHashMap::new,
+                        Collectors.counting()))
+                .entrySet()
+                .stream()
+                .map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
 
-  private static Map<String, Object> proof(Evidence evidence, String target, ChecksCompleted checks, String eventId) {
-    Map<String, Object> proof = new LinkedHashMap<>();
-    proof.put("target", target);
-    proof.put("checksEventId", eventId);
-    proof.put("checksPassed", checks.results().size());
-    proof.put("appliedVersions", evidence.appliedVersions.getOrDefault(target, List.of()));
-    evidence.backfills.getOrDefault(target, List.of())
-        .forEach(f -> proof.put("backfilled." + f.table(), f.rowsUpdated()));
-    proof.put("baseline", evidence.baselines.getOrDefault(target, Map.of()));
-    evidence.steps.stream().filter(s -> s.target().equals(target) && s.resultEventId() != null)
-        .forEach(s -> proof.put("event." + s.stepId(), s.resultEventId()));
-    return proof;
-  }
-
-  private static String classes(SchemaAnalyzed analyzed) {
-    return analyzed.statements().stream()
-        .collect(Collectors.groupingBy(s -> s.classification().name().toLowerCase().replace('_', '-'), LinkedHashMap::new,
-            Collectors.counting()))
-        .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
-  }
-
-  private static String name(MigrationState state) {
-    return state.request().name();
-  }
+    private static String name(MigrationState state) {
+        return state.request().name();
+    }
 }

@@ -41,176 +41,272 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TransitionTest {
-  static final Instant T0 = Instant.parse("2026-12-01T22:00:00Z");
+    static final Instant T0 = Instant.parse("2026-12-01T22:00:00Z");
 
-  static final MigrationRequest REQUEST = new MigrationRequest("add-user-avatar", "production", "staging", null, "dba",
-      List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", "ALTER TABLE users DROP COLUMN avatar_url")),
-      List.of(new BackfillSpec("users", "id", "avatar_url = md5(email)", "avatar_url IS NULL", 1000)),
-      List.of(new CheckSpec(null, null, "unchanged", null, "users")), null);
+    static final MigrationRequest REQUEST = new MigrationRequest(
+            "add-user-avatar",
+            "production",
+            "staging",
+            null,
+            "dba",
+            List.of(new MigrationScript(
+                    "2",
+                    "add avatar",
+                    "ALTER TABLE users ADD COLUMN avatar_url text",
+                    "ALTER TABLE users DROP COLUMN avatar_url")),
+            List.of(new BackfillSpec("users", "id", "avatar_url = md5(email)", "avatar_url IS NULL", 1000)),
+            List.of(new CheckSpec(null, null, "unchanged", null, "users")),
+            null);
 
-  static final SchemaSnapshot SNAPSHOT = new SchemaSnapshot("15.18", T0, List.of(
-      new SchemaSnapshot.TableInfo("public", "users", 200_000, 1 << 20, List.of(), List.of(), List.of()),
-      new SchemaSnapshot.TableInfo("public", "orders", 400_000, 1 << 21, List.of(), List.of(), List.of())));
+    static final SchemaSnapshot SNAPSHOT = new SchemaSnapshot(
+            "15.18",
+            T0,
+            List.of(
+                    new SchemaSnapshot.TableInfo("public", "users", 200_000, 1 << 20, List.of(), List.of(), List.of()),
+                    new SchemaSnapshot.TableInfo(
+                            "public", "orders", 400_000, 1 << 21, List.of(), List.of(), List.of())));
 
-  static MigrationState fresh() {
-    return new MigrationState("m1", REQUEST, null, 0, new Evidence(), T0);
-  }
-
-  static MigrationState after(MigrationState s, Decision d) {
-    return new MigrationState(s.id(), s.request(), d.phase(), d.stepIndex(), d.evidence(), s.createdAt());
-  }
-
-  /** The result the step in progress expects, as a healthy executor or verifier would send it. */
-  static StepResult success(MigrationState s) {
-    Command c = Transition.commandFor(s, s.currentStep());
-    String id = c.commandId();
-    String step = c.stepId();
-    String target = c.target();
-    if (c instanceof AnalyzeSchema) {
-      return new SchemaAnalyzed(id, "m1", step, target, SNAPSHOT, List.of(new StatementAnalysis("2", 1, 1,
-          "ALTER TABLE users ADD COLUMN avatar_url text", ChangeClass.NON_BREAKING, "adds column avatar_url (nullable)", List.of("users"))));
-    } else if (c instanceof CaptureBaseline) {
-      return new BaselineCaptured(id, "m1", step, target, Map.of("users", 200_000L));
-    } else if (c instanceof ApplyMigration) {
-      return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80);
-    } else if (c instanceof RunBackfill) {
-      return new BackfillCompleted(id, "m1", step, target, List.of(new BackfillCompleted.BackfillFigures("users", 200_000, 200_000, 200, 4000, 50_000)));
-    } else if (c instanceof RunChecks) {
-      return new ChecksCompleted(id, "m1", step, target, true, List.of(new CheckResult("users unchanged", "rowCount", true, "200000", "200000", "SELECT count(*) FROM users", 3, null)));
+    static MigrationState fresh() {
+        return new MigrationState("m1", REQUEST, null, 0, new Evidence(), T0);
     }
-    throw new AssertionError(c);
-  }
 
-  @Test
-  void startEntersDesignAndAsksTheExecutorToAnalyseProduction() {
-    Decision d = Transition.start(fresh(), T0);
-    assertEquals(Phase.DESIGN, d.phase());
-    assertEquals(1, d.commands().size());
-    AnalyzeSchema analyze = assertInstanceOf(AnalyzeSchema.class, d.commands().get(0));
-    assertEquals("production", analyze.target());
-    assertEquals("m1/design.analyze", analyze.commandId());
-  }
-
-  @Test
-  void theExampleWalksEveryPhaseInOrderToCompleted() {
-    MigrationState s = fresh();
-    Decision d = Transition.start(s, T0);
-    List<MigrationEvent> events = new ArrayList<>(d.events());
-    List<String> commandSteps = new ArrayList<>();
-    d.commands().forEach(c -> commandSteps.add(c.stepId()));
-    s = after(s, d);
-    int guard = 0;
-    while (!s.phase().isTerminal() && guard++ < 20) {
-      d = Transition.onResult(s, success(s), "r" + guard, T0.plusSeconds(guard));
-      assertTrue(d.changed());
-      events.addAll(d.events());
-      d.commands().forEach(c -> commandSteps.add(c.stepId()));
-      s = after(s, d);
+    static MigrationState after(MigrationState s, Decision d) {
+        return new MigrationState(s.id(), s.request(), d.phase(), d.stepIndex(), d.evidence(), s.createdAt());
     }
-    assertEquals(Phase.COMPLETED, s.phase());
-    assertEquals(List.of("design.analyze", "staging.baseline", "staging.apply", "staging.backfill", "staging.verify",
-        "production.baseline", "production.apply", "production.backfill", "production.verify"), commandSteps);
-    List<String> phases = events.stream().filter(MigrationPhaseChanged.class::isInstance)
-        .map(e -> ((MigrationPhaseChanged) e).to().name()).toList();
-    assertEquals(List.of("DESIGN", "PLAN", "IMPLEMENT", "VERIFY", "COMPLETED"), phases);
-    List<String> checkpoints = events.stream().filter(CheckpointReached.class::isInstance)
-        .map(e -> ((CheckpointReached) e).checkpoint()).toList();
-    assertEquals(List.of(Checkpoints.MIGRATION_REHEARSED, Checkpoints.DATA_INTEGRITY_CHECKS_PASSING), checkpoints);
-    assertInstanceOf(MigrationCompleted.class, events.get(events.size() - 1));
-    assertEquals(9, s.evidence().steps.size());
-    assertTrue(s.evidence().steps.stream().allMatch(step -> step.status().equals("succeeded")));
-  }
 
-  @Test
-  void thePlanFollowsTheWorkflowTemplateWithRiskFromTheAnalysis() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    Decision d = Transition.onResult(s, success(s), "r1", T0);
-    MigrationPlanned planned = d.events().stream().filter(MigrationPlanned.class::isInstance)
-        .map(MigrationPlanned.class::cast).findFirst().orElseThrow();
-    // 200,000 users to backfill: Medium, not Low; nothing breaking: not High.
-    assertEquals("Medium", planned.riskLevel());
-    for (String section : List.of("## Migration: add-user-avatar", "**Date:** 2026-12-01", "**Window:**", "**Risk Level:** Medium",
-        "### Pre-Migration Checklist", "### Execution Steps", "### Rollback Procedure", "### Success Criteria",
-        "ALTER TABLE users DROP COLUMN avatar_url")) {
-      assertTrue(planned.plan().contains(section), "plan lacks " + section + ":\n" + planned.plan());
+    /** The result the step in progress expects, as a healthy executor or verifier would send it. */
+    static StepResult success(MigrationState s) {
+        Command c = Transition.commandFor(s, s.currentStep());
+        String id = c.commandId();
+        String step = c.stepId();
+        String target = c.target();
+        if (c instanceof AnalyzeSchema) {
+            return new SchemaAnalyzed(
+                    id,
+                    "m1",
+                    step,
+                    target,
+                    SNAPSHOT,
+                    List.of(new StatementAnalysis(
+                            "2",
+                            1,
+                            1,
+                            "ALTER TABLE users ADD COLUMN avatar_url text",
+                            ChangeClass.NON_BREAKING,
+                            "adds column avatar_url (nullable)",
+                            List.of("users"))));
+        } else if (c instanceof CaptureBaseline) {
+            return new BaselineCaptured(id, "m1", step, target, Map.of("users", 200_000L));
+        } else if (c instanceof ApplyMigration) {
+            return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80);
+        } else if (c instanceof RunBackfill) {
+            return new BackfillCompleted(
+                    id,
+                    "m1",
+                    step,
+                    target,
+                    List.of(new BackfillCompleted.BackfillFigures("users", 200_000, 200_000, 200, 4000, 50_000)));
+        } else if (c instanceof RunChecks) {
+            return new ChecksCompleted(
+                    id,
+                    "m1",
+                    step,
+                    target,
+                    true,
+                    List.of(new CheckResult(
+                            "users unchanged",
+                            "rowCount",
+                            true,
+                            "200000",
+                            "200000",
+                            "SELECT count(*) FROM users",
+                            3,
+                            null)));
+        }
+        throw new AssertionError(c);
     }
-    assertEquals(Phase.IMPLEMENT, d.phase());
-  }
 
-  @Test
-  void baselineFeedsTheChecksCommand() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    for (int i = 0; i < 4; i++) { // analyze, baseline, apply, backfill
-      s = after(s, Transition.onResult(s, success(s), "r" + i, T0));
+    @Test
+    void startEntersDesignAndAsksTheExecutorToAnalyseProduction() {
+        Decision d = Transition.start(fresh(), T0);
+        assertEquals(Phase.DESIGN, d.phase());
+        assertEquals(1, d.commands().size());
+        AnalyzeSchema analyze =
+                assertInstanceOf(AnalyzeSchema.class, d.commands().get(0));
+        assertEquals("production", analyze.target());
+        assertEquals("m1/design.analyze", analyze.commandId());
     }
-    RunChecks checks = assertInstanceOf(RunChecks.class, Transition.commandFor(s, s.currentStep()));
-    assertEquals("staging", checks.target());
-    assertEquals(Map.of("users", 200_000L), checks.baseline());
-  }
 
-  @Test
-  void aFailedApplyFailsTheMigrationWithTheDatabasesReasonAndSendsNothingMore() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    s = after(s, Transition.onResult(s, success(s), "r1", T0));
-    s = after(s, Transition.onResult(s, success(s), "r2", T0));
-    assertEquals("staging.apply", s.currentStep().id());
-    Decision d = Transition.onResult(s, new StepFailed("m1/staging.apply", "m1", "staging.apply", "staging",
-        "ERROR: column \"avatar_url\" of relation \"users\" already exists", "42701"), "r3", T0);
-    assertEquals(Phase.FAILED, d.phase());
-    assertTrue(d.commands().isEmpty());
-    MigrationFailed failed = assertInstanceOf(MigrationFailed.class, d.events().get(d.events().size() - 1));
-    assertTrue(failed.reason().contains("already exists"));
-    assertTrue(d.evidence().failure.contains("staging.apply"));
-    assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.MIGRATION_REHEARSED));
-  }
-
-  @Test
-  void failingChecksFailTheMigrationNamingEachCheckAndFlipNoCheckpoint() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    for (int i = 0; i < 4; i++) {
-      s = after(s, Transition.onResult(s, success(s), "r" + i, T0));
+    @Test
+    void theExampleWalksEveryPhaseInOrderToCompleted() {
+        MigrationState s = fresh();
+        Decision d = Transition.start(s, T0);
+        List<MigrationEvent> events = new ArrayList<>(d.events());
+        List<String> commandSteps = new ArrayList<>();
+        d.commands().forEach(c -> commandSteps.add(c.stepId()));
+        s = after(s, d);
+        int guard = 0;
+        while (!s.phase().isTerminal() && guard++ < 20) {
+            d = Transition.onResult(s, success(s), "r" + guard, T0.plusSeconds(guard));
+            assertTrue(d.changed());
+            events.addAll(d.events());
+            d.commands().forEach(c -> commandSteps.add(c.stepId()));
+            s = after(s, d);
+        }
+        assertEquals(Phase.COMPLETED, s.phase());
+        assertEquals(
+                List.of(
+                        "design.analyze",
+                        "staging.baseline",
+                        "staging.apply",
+                        "staging.backfill",
+                        "staging.verify",
+                        "production.baseline",
+                        "production.apply",
+                        "production.backfill",
+                        "production.verify"),
+                commandSteps);
+        List<String> phases = events.stream()
+                .filter(MigrationPhaseChanged.class::isInstance)
+                .map(e -> ((MigrationPhaseChanged) e).to().name())
+                .toList();
+        assertEquals(List.of("DESIGN", "PLAN", "IMPLEMENT", "VERIFY", "COMPLETED"), phases);
+        List<String> checkpoints = events.stream()
+                .filter(CheckpointReached.class::isInstance)
+                .map(e -> ((CheckpointReached) e).checkpoint())
+                .toList();
+        assertEquals(List.of(Checkpoints.MIGRATION_REHEARSED, Checkpoints.DATA_INTEGRITY_CHECKS_PASSING), checkpoints);
+        assertInstanceOf(MigrationCompleted.class, events.get(events.size() - 1));
+        assertEquals(9, s.evidence().steps.size());
+        assertTrue(s.evidence().steps.stream().allMatch(step -> step.status().equals("succeeded")));
     }
-    Decision d = Transition.onResult(s, new ChecksCompleted("m1/staging.verify", "m1", "staging.verify", "staging", false,
-        List.of(new CheckResult("every user has an avatar", "sql", false, "0", "12", "SELECT ...", 2, null))), "r9", T0);
-    assertEquals(Phase.FAILED, d.phase());
-    assertTrue(d.evidence().failure.contains("\"every user has an avatar\" expected 0, found 12"), d.evidence().failure);
-    assertTrue(d.evidence().checkpoints.isEmpty());
-  }
 
-  @Test
-  void aRedeliveredResultForAnEarlierStepChangesNothing() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    StepResult analyzed = success(s);
-    s = after(s, Transition.onResult(s, analyzed, "r1", T0));
-    Decision again = Transition.onResult(s, analyzed, "r1", T0);
-    assertFalse(again.changed());
-    assertTrue(again.events().isEmpty());
-    assertTrue(again.commands().isEmpty());
-    assertEquals(s.stepIndex(), again.stepIndex());
-  }
+    @Test
+    void thePlanFollowsTheWorkflowTemplateWithRiskFromTheAnalysis() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        Decision d = Transition.onResult(s, success(s), "r1", T0);
+        MigrationPlanned planned = d.events().stream()
+                .filter(MigrationPlanned.class::isInstance)
+                .map(MigrationPlanned.class::cast)
+                .findFirst()
+                .orElseThrow();
+        // 200,000 users to backfill: Medium, not Low; nothing breaking: not High.
+        assertEquals("Medium", planned.riskLevel());
+        for (String section : List.of(
+                "## Migration: add-user-avatar",
+                "**Date:** 2026-12-01",
+                "**Window:**",
+                "**Risk Level:** Medium",
+                "### Pre-Migration Checklist",
+                "### Execution Steps",
+                "### Rollback Procedure",
+                "### Success Criteria",
+                "ALTER TABLE users DROP COLUMN avatar_url")) {
+            assertTrue(planned.plan().contains(section), "plan lacks " + section + ":\n" + planned.plan());
+        }
+        assertEquals(Phase.IMPLEMENT, d.phase());
+    }
 
-  @Test
-  void aResultOfTheWrongKindForTheStepIsIgnored() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    Decision d = Transition.onResult(s, new MigrationApplied("m1/design.analyze", "m1", "design.analyze", "production",
-        List.of(), "2", 1), "r1", T0);
-    assertFalse(d.changed());
-  }
+    @Test
+    void baselineFeedsTheChecksCommand() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        for (int i = 0; i < 4; i++) { // analyze, baseline, apply, backfill
+            s = after(s, Transition.onResult(s, success(s), "r" + i, T0));
+        }
+        RunChecks checks = assertInstanceOf(RunChecks.class, Transition.commandFor(s, s.currentStep()));
+        assertEquals("staging", checks.target());
+        assertEquals(Map.of("users", 200_000L), checks.baseline());
+    }
 
-  @Test
-  void aTerminalMigrationIgnoresLateResults() {
-    MigrationState done = new MigrationState("m1", REQUEST, Phase.COMPLETED, 9, new Evidence(), T0);
-    Decision d = Transition.onResult(done, new StepFailed("x", "m1", "production.verify", "production", "late", null), "r", T0);
-    assertFalse(d.changed());
-    assertNull(d.evidence().failure);
-  }
+    @Test
+    void aFailedApplyFailsTheMigrationWithTheDatabasesReasonAndSendsNothingMore() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        s = after(s, Transition.onResult(s, success(s), "r1", T0));
+        s = after(s, Transition.onResult(s, success(s), "r2", T0));
+        assertEquals("staging.apply", s.currentStep().id());
+        Decision d = Transition.onResult(
+                s,
+                new StepFailed(
+                        "m1/staging.apply",
+                        "m1",
+                        "staging.apply",
+                        "staging",
+                        "ERROR: column \"avatar_url\" of relation \"users\" already exists",
+                        "42701"),
+                "r3",
+                T0);
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.commands().isEmpty());
+        MigrationFailed failed = assertInstanceOf(
+                MigrationFailed.class, d.events().get(d.events().size() - 1));
+        assertTrue(failed.reason().contains("already exists"));
+        assertTrue(d.evidence().failure.contains("staging.apply"));
+        assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.MIGRATION_REHEARSED));
+    }
 
-  @Test
-  void decidingNeverMutatesTheStateItDecidesFrom() {
-    MigrationState s = after(fresh(), Transition.start(fresh(), T0));
-    int stepsBefore = s.evidence().steps.size();
-    Transition.onResult(s, success(s), "r1", T0);
-    assertEquals(stepsBefore, s.evidence().steps.size());
-    assertNull(s.evidence().riskLevel);
-  }
+    @Test
+    void failingChecksFailTheMigrationNamingEachCheckAndFlipNoCheckpoint() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        for (int i = 0; i < 4; i++) {
+            s = after(s, Transition.onResult(s, success(s), "r" + i, T0));
+        }
+        Decision d = Transition.onResult(
+                s,
+                new ChecksCompleted(
+                        "m1/staging.verify",
+                        "m1",
+                        "staging.verify",
+                        "staging",
+                        false,
+                        List.of(new CheckResult(
+                                "every user has an avatar", "sql", false, "0", "12", "SELECT ...", 2, null))),
+                "r9",
+                T0);
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(
+                d.evidence().failure.contains("\"every user has an avatar\" expected 0, found 12"),
+                d.evidence().failure);
+        assertTrue(d.evidence().checkpoints.isEmpty());
+    }
+
+    @Test
+    void aRedeliveredResultForAnEarlierStepChangesNothing() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        StepResult analyzed = success(s);
+        s = after(s, Transition.onResult(s, analyzed, "r1", T0));
+        Decision again = Transition.onResult(s, analyzed, "r1", T0);
+        assertFalse(again.changed());
+        assertTrue(again.events().isEmpty());
+        assertTrue(again.commands().isEmpty());
+        assertEquals(s.stepIndex(), again.stepIndex());
+    }
+
+    @Test
+    void aResultOfTheWrongKindForTheStepIsIgnored() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        Decision d = Transition.onResult(
+                s,
+                new MigrationApplied("m1/design.analyze", "m1", "design.analyze", "production", List.of(), "2", 1),
+                "r1",
+                T0);
+        assertFalse(d.changed());
+    }
+
+    @Test
+    void aTerminalMigrationIgnoresLateResults() {
+        MigrationState done = new MigrationState("m1", REQUEST, Phase.COMPLETED, 9, new Evidence(), T0);
+        Decision d = Transition.onResult(
+                done, new StepFailed("x", "m1", "production.verify", "production", "late", null), "r", T0);
+        assertFalse(d.changed());
+        assertNull(d.evidence().failure);
+    }
+
+    @Test
+    void decidingNeverMutatesTheStateItDecidesFrom() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        int stepsBefore = s.evidence().steps.size();
+        Transition.onResult(s, success(s), "r1", T0);
+        assertEquals(stepsBefore, s.evidence().steps.size());
+        assertNull(s.evidence().riskLevel);
+    }
 }

@@ -11,23 +11,23 @@ import java.util.Optional;
  */
 @ConfigMapping(prefix = "dbshift")
 public interface TargetsConfig {
-  /** Registered targets by name, e.g. {@code dbshift.targets.production.jdbc-url}. */
-  Map<String, Target> targets();
+    /** Registered targets by name, e.g. {@code dbshift.targets.production.jdbc-url}. */
+    Map<String, Target> targets();
 
-  /** One target database. */
-  interface Target {
-    /** JDBC URL, e.g. {@code jdbc:postgresql://db:5432/shop}. */
-    String jdbcUrl();
+    /** One target database. */
+    interface Target {
+        /** JDBC URL, e.g. {@code jdbc:postgresql://db:5432/shop}. */
+        String jdbcUrl();
 
-    /** User to connect as. */
-    @WithDefault("postgres")
-    String username();
+        /** User to connect as. */
+        @WithDefault("postgres")
+        String username();
 
-    /** Password; absent for trust or peer authentication. */
-    Optional<String> password();
+        /** Password; absent for trust or peer authentication. */
+        Optional<String> password();
 
-    /** Statement timeout for the read-only work (snapshots, checks), in PostgreSQL interval syntax. */
-    @WithDefault("60s")
-    String statementTimeout();
-  }
+        /** Statement timeout for the read-only work (snapshots, checks), in PostgreSQL interval syntax. */
+        @WithDefault("60s")
+        String statementTimeout();
+    }
 }

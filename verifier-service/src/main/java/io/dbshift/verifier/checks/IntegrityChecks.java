@@ -16,114 +16,138 @@ import java.util.Map;
  * a check can neither change the target nor hold it up for long.
  */
 public final class IntegrityChecks {
-  private final String statementTimeout;
+    private final String statementTimeout;
 
-  public IntegrityChecks(String statementTimeout) {
-    this.statementTimeout = statementTimeout;
-  }
+    public IntegrityChecks(String statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
 
-  /**
-   * Exact row counts, in one snapshot so the tables are counted at the same moment. A table the
-   * target does not have is left out (staging may lack a table production has); a row-count check
-   * on it then fails for want of a baseline, saying so.
-   */
-  public Map<String, Long> countRows(Connection connection, List<String> tables) throws SQLException {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    readOnly(connection, () -> {
-      for (String table : tables) {
-        if (exists(connection, table)) {
-          counts.put(table, count(connection, "SELECT count(*) FROM " + table));
+    /**
+     * Exact row counts, in one snapshot so the tables are counted at the same moment. A table the
+     * target does not have is left out (staging may lack a table production has); a row-count check
+     * on it then fails for want of a baseline, saying so.
+     */
+    public Map<String, Long> countRows(Connection connection, List<String> tables) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        readOnly(connection, () -> {
+            for (String table : tables) {
+                if (exists(connection, table)) {
+                    counts.put(table, count(connection, "SELECT count(*) FROM " + table));
+                }
+            }
+        });
+        return counts;
+    }
+
+    /** Runs every check; a failing or erroring check is a result, never an exception. */
+    public List<CheckResult> run(Connection connection, List<CheckSpec> checks, Map<String, Long> baseline)
+            throws SQLException {
+        List<CheckResult> results = new ArrayList<>();
+        readOnly(connection, () -> {
+            for (CheckSpec check : checks) {
+                results.add(runOne(connection, check, baseline));
+            }
+        });
+        return results;
+    }
+
+    private CheckResult runOne(Connection connection, CheckSpec check, Map<String, Long> baseline) throws SQLException {
+        String kind;
+        String sql;
+        String expected;
+        if (check.orphans() != null) {
+            kind = "orphans";
+            CheckSpec.OrphanSpec o = check.orphans();
+            String parent = o.references().substring(0, o.references().lastIndexOf('.'));
+            String parentKey = o.references().substring(o.references().lastIndexOf('.') + 1);
+            sql = "SELECT count(*) FROM " + o.table() + " c WHERE c." + o.column() + " IS NOT NULL AND NOT EXISTS "
+                    + "(SELECT 1 FROM " + parent + " p WHERE p." + parentKey + " = c." + o.column() + ")";
+            expected = "0";
+        } else if (check.rowCount() != null) {
+            kind = "rowCount";
+            sql = "SELECT count(*) FROM " + check.rowCount();
+            boolean unchanged = check.expect() == null || CheckSpec.UNCHANGED.equals(check.expect());
+            Long before = baseline == null ? null : baseline.get(check.rowCount());
+            if (unchanged && before == null) {
+                return new CheckResult(
+                        check.displayName(),
+                        kind,
+                        false,
+                        "unchanged",
+                        null,
+                        sql,
+                        0,
+                        "no baseline row count for " + check.rowCount()
+                                + ": the baseline was not captured before the change");
+            }
+            expected = unchanged ? String.valueOf(before) : check.expect();
+        } else {
+            kind = "sql";
+            sql = check.sql();
+            expected = check.expect();
         }
-      }
-    });
-    return counts;
-  }
-
-  /** Runs every check; a failing or erroring check is a result, never an exception. */
-  public List<CheckResult> run(Connection connection, List<CheckSpec> checks, Map<String, Long> baseline) throws SQLException {
-    List<CheckResult> results = new ArrayList<>();
-    readOnly(connection, () -> {
-      for (CheckSpec check : checks) {
-        results.add(runOne(connection, check, baseline));
-      }
-    });
-    return results;
-  }
-
-  private CheckResult runOne(Connection connection, CheckSpec check, Map<String, Long> baseline) throws SQLException {
-    String kind;
-    String sql;
-    String expected;
-    if (check.orphans() != null) {
-      kind = "orphans";
-      CheckSpec.OrphanSpec o = check.orphans();
-      String parent = o.references().substring(0, o.references().lastIndexOf('.'));
-      String parentKey = o.references().substring(o.references().lastIndexOf('.') + 1);
-      sql = "SELECT count(*) FROM " + o.table() + " c WHERE c." + o.column() + " IS NOT NULL AND NOT EXISTS "
-          + "(SELECT 1 FROM " + parent + " p WHERE p." + parentKey + " = c." + o.column() + ")";
-      expected = "0";
-    } else if (check.rowCount() != null) {
-      kind = "rowCount";
-      sql = "SELECT count(*) FROM " + check.rowCount();
-      boolean unchanged = check.expect() == null || CheckSpec.UNCHANGED.equals(check.expect());
-      Long before = baseline == null ? null : baseline.get(check.rowCount());
-      if (unchanged && before == null) {
-        return new CheckResult(check.displayName(), kind, false, "unchanged", null, sql, 0,
-            "no baseline row count for " + check.rowCount() + ": the baseline was not captured before the change");
-      }
-      expected = unchanged ? String.valueOf(before) : check.expect();
-    } else {
-      kind = "sql";
-      sql = check.sql();
-      expected = check.expect();
+        long started = System.nanoTime();
+        // A savepoint per check: one check's error must not abort the others' transaction.
+        var savepoint = connection.setSavepoint();
+        try {
+            long actual = count(connection, sql);
+            connection.releaseSavepoint(savepoint);
+            return new CheckResult(
+                    check.displayName(),
+                    kind,
+                    String.valueOf(actual).equals(expected),
+                    expected,
+                    String.valueOf(actual),
+                    sql,
+                    (System.nanoTime() - started) / 1_000_000,
+                    null);
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            return new CheckResult(
+                    check.displayName(),
+                    kind,
+                    false,
+                    expected,
+                    null,
+                    sql,
+                    (System.nanoTime() - started) / 1_000_000,
+                    e.getMessage());
+        }
     }
-    long started = System.nanoTime();
-    // A savepoint per check: one check's error must not abort the others' transaction.
-    var savepoint = connection.setSavepoint();
-    try {
-      long actual = count(connection, sql);
-      connection.releaseSavepoint(savepoint);
-      return new CheckResult(check.displayName(), kind, String.valueOf(actual).equals(expected), expected,
-          String.valueOf(actual), sql, (System.nanoTime() - started) / 1_000_000, null);
-    } catch (SQLException e) {
-      connection.rollback(savepoint);
-      return new CheckResult(check.displayName(), kind, false, expected, null, sql,
-          (System.nanoTime() - started) / 1_000_000, e.getMessage());
-    }
-  }
 
-  private void readOnly(Connection connection, SqlWork work) throws SQLException {
-    connection.setAutoCommit(false);
-    try (Statement s = connection.createStatement()) {
-      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      s.execute("SET LOCAL statement_timeout = '" + statementTimeout + "'");
-      work.run();
-    } finally {
-      connection.rollback();
+    private void readOnly(Connection connection, SqlWork work) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            s.execute("SET LOCAL statement_timeout = '" + statementTimeout + "'");
+            work.run();
+        } finally {
+            connection.rollback();
+        }
     }
-  }
 
-  private static boolean exists(Connection connection, String table) throws SQLException {
-    try (var ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
+    private static boolean exists(Connection connection, String table) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
-  }
 
-  private static long count(Connection connection, String sql) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      if (!rs.next()) {
-        throw new SQLException("the query returned no row; a check must return one number");
-      }
-      return rs.getLong(1);
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SQLException("the query returned no row; a check must return one number");
+            }
+            return rs.getLong(1);
+        }
     }
-  }
 
-  @FunctionalInterface
-  private interface SqlWork {
-    void run() throws SQLException;
-  }
+    @FunctionalInterface
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
 }

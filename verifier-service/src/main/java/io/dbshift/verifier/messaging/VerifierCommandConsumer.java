@@ -25,42 +25,56 @@ import org.jboss.logging.Logger;
 /** Runs the orchestrator's verification commands. A failed check is a result; only unreadable messages are dead-lettered. */
 @ApplicationScoped
 public class VerifierCommandConsumer {
-  static final String SOURCE = "/dbshift/verifier";
-  private static final Logger LOG = Logger.getLogger(VerifierCommandConsumer.class);
+    static final String SOURCE = "/dbshift/verifier";
+    private static final Logger LOG = Logger.getLogger(VerifierCommandConsumer.class);
 
-  @Inject CommandProcessing processing;
-  @Inject TargetDatabases targets;
+    @Inject
+    CommandProcessing processing;
 
-  @Incoming("verifier-commands")
-  public Uni<Void> consume(String value) {
-    CloudEvent event = CloudEvent.parse(value);
-    if (!(event.payload() instanceof Command command)) {
-      throw new WireFormatException("\"" + event.type() + "\" is not a verifier command");
+    @Inject
+    TargetDatabases targets;
+
+    @Incoming("verifier-commands")
+    public Uni<Void> consume(String value) {
+        CloudEvent event = CloudEvent.parse(value);
+        if (!(event.payload() instanceof Command command)) {
+            throw new WireFormatException("\"" + event.type() + "\" is not a verifier command");
+        }
+        LOG.infof(
+                "%s %s on %s",
+                event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
+        return processing.once(command, SOURCE, () -> execute(command));
     }
-    LOG.infof("%s %s on %s", event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
-    return processing.once(command, SOURCE, () -> execute(command));
-  }
 
-  StepResult execute(Command command) {
-    try (Connection connection = targets.connect(command.target())) {
-      IntegrityChecks checks = new IntegrityChecks(targets.target(command.target()).statementTimeout());
-      if (command instanceof CaptureBaseline c) {
-        return new BaselineCaptured(c.commandId(), c.migrationId(), c.stepId(), c.target(), checks.countRows(connection, c.tables()));
-      } else if (command instanceof RunChecks c) {
-        List<CheckResult> results = checks.run(connection, c.checks(), c.baseline());
-        boolean passed = results.stream().allMatch(CheckResult::passed);
-        return new ChecksCompleted(c.commandId(), c.migrationId(), c.stepId(), c.target(), passed, results);
-      }
-      return failed(command, command.getClass().getSimpleName() + " is not a verifier command", null);
-    } catch (TargetDatabases.UnknownTargetException e) {
-      return failed(command, e.getMessage(), null);
-    } catch (SQLException e) {
-      return failed(command, "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")", e.getSQLState());
+    StepResult execute(Command command) {
+        try (Connection connection = targets.connect(command.target())) {
+            IntegrityChecks checks =
+                    new IntegrityChecks(targets.target(command.target()).statementTimeout());
+            if (command instanceof CaptureBaseline c) {
+                return new BaselineCaptured(
+                        c.commandId(),
+                        c.migrationId(),
+                        c.stepId(),
+                        c.target(),
+                        checks.countRows(connection, c.tables()));
+            } else if (command instanceof RunChecks c) {
+                List<CheckResult> results = checks.run(connection, c.checks(), c.baseline());
+                boolean passed = results.stream().allMatch(CheckResult::passed);
+                return new ChecksCompleted(c.commandId(), c.migrationId(), c.stepId(), c.target(), passed, results);
+            }
+            return failed(command, command.getClass().getSimpleName() + " is not a verifier command", null);
+        } catch (TargetDatabases.UnknownTargetException e) {
+            return failed(command, e.getMessage(), null);
+        } catch (SQLException e) {
+            return failed(
+                    command,
+                    "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")",
+                    e.getSQLState());
+        }
     }
-  }
 
-  private static StepFailed failed(Command command, String reason, String sqlState) {
-    LOG.warnf("%s failed: %s", command.commandId(), reason);
-    return StepFailed.of(command, reason, sqlState);
-  }
+    private static StepFailed failed(Command command, String reason, String sqlState) {
+        LOG.warnf("%s failed: %s", command.commandId(), reason);
+        return StepFailed.of(command, reason, sqlState);
+    }
 }
