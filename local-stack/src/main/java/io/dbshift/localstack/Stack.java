@@ -88,6 +88,7 @@ public final class Stack implements AutoCloseable {
                 service.awaitReady(Duration.ofSeconds(120));
             }
             stack.timings.put("services", Duration.ofNanos(System.nanoTime() - t3));
+            stack.advertise();
             progress.say("all services ready; logs in " + logDir);
             return stack;
         } catch (RuntimeException e) {
@@ -176,8 +177,30 @@ public final class Stack implements AutoCloseable {
         return logDir;
     }
 
+    /** Where the running stack is, for the command line ({@code target/local-stack.env}); removed on close. */
+    private void advertise() {
+        try {
+            Files.writeString(
+                    endpointsFile(),
+                    "# written by the running local stack; removed when it stops\n"
+                            + "DBSHIFT_URL=" + orchestratorUrl() + "\n"
+                            + "DBSHIFT_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n");
+        } catch (IOException e) {
+            // The command line then needs --url; nothing else depends on the file.
+        }
+    }
+
+    private Path endpointsFile() {
+        return home.resolve("target/local-stack.env");
+    }
+
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(endpointsFile());
+        } catch (IOException ignored) {
+            // best effort
+        }
         services.values().forEach(ServiceProcess::close);
         kafka.close();
         postgres.close();

@@ -1,0 +1,444 @@
+package io.dbshift.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbshift.contracts.CloudEvent;
+import io.dbshift.contracts.Json;
+import io.dbshift.contracts.Topics;
+import io.dbshift.contracts.event.BackfillProgressed;
+import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MigrationCompleted;
+import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationPhaseChanged;
+import io.dbshift.contracts.event.MigrationPlanned;
+import io.dbshift.contracts.event.StepCompleted;
+import io.dbshift.contracts.event.StepStarted;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dbshift}: the operator's command line. */
+@Command(
+        name = "dbshift",
+        mixinStandardHelpOptions = true,
+        version = "dbshift 0.1.0",
+        description = "Submit database migrations and follow them through design, plan, implement and verify.",
+        subcommands = {
+            DbShift.Start.class,
+            DbShift.ListMigrations.class,
+            DbShift.Status.class,
+            DbShift.Plan.class,
+            DbShift.Report.class,
+            DbShift.Watch.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  dbshift start examples/add-user-avatar.json --watch",
+            "  dbshift status            # the newest migration",
+            "  dbshift report 3f2c... > report.md",
+            "",
+            "Exit codes: 0 ok, 1 migration failed, 2 invalid, 3 unreachable, 4 not found, 5 timed out.",
+            "The orchestrator's URL: --url, else DBSHIFT_URL, else the running local stack, else http://127.0.0.1:8081."
+        })
+public final class DbShift {
+    @Option(names = "--url", description = "The orchestrator's URL.", scope = CommandLine.ScopeType.INHERIT)
+    String url;
+
+    @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)
+    boolean json;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new DbShift());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof CliException failure) {
+                err.println("dbshift: " + failure.getMessage());
+                return failure.exitCode;
+            }
+            err.println("dbshift: " + e);
+            return ExitCode.UNEXPECTED;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("dbshift: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return ExitCode.INVALID;
+        });
+        return cli.execute(args);
+    }
+
+    /** Shared by every subcommand: the parent's options, the output, the orchestrator. */
+    abstract static class Verb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        DbShift root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Orchestrator orchestrator() {
+            return new Orchestrator(Settings.orchestratorUrl(root.url));
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        String idOrNewest(String id) {
+            return id == null || id.isBlank() ? orchestrator().newestId() : id;
+        }
+    }
+
+    @Command(name = "start", description = "Submit a migration request (a JSON file).")
+    static final class Start extends Verb {
+        @Parameters(paramLabel = "FILE", description = "The request, e.g. examples/add-user-avatar.json.")
+        Path file;
+
+        @Option(
+                names = "--via",
+                description = "rest (default) or kafka: publish on dbshift.requests as an operator's producer would.")
+        String via = "rest";
+
+        @Option(names = "--idempotency-key", description = "Makes a repeated submission return the same migration.")
+        String key;
+
+        @Option(names = "--bootstrap", description = "Kafka bootstrap servers, for --via kafka.")
+        String bootstrap;
+
+        @Option(names = "--watch", description = "Follow the migration until it ends (REST only).")
+        boolean watch;
+
+        @Override
+        public Integer call() {
+            String request;
+            try {
+                request = Files.readString(file);
+            } catch (IOException e) {
+                throw new CliException(ExitCode.INVALID, "cannot read " + file + ": " + e.getMessage());
+            }
+            if (via.equals("kafka")) {
+                return publish(request);
+            }
+            if (!via.equals("rest")) {
+                throw new CliException(ExitCode.INVALID, "--via must be rest or kafka, not \"" + via + "\"");
+            }
+            Orchestrator.Reply reply = orchestrator().post("/migrations", request, key);
+            if (reply.status() == 400 || reply.status() == 409) {
+                JsonNode body = reply.json();
+                StringBuilder message = new StringBuilder(body.path("error").asText("the request was refused"));
+                body.path("fields")
+                        .forEach(f -> message.append("\n  ")
+                                .append(f.path("field").asText())
+                                .append(": ")
+                                .append(f.path("message").asText()));
+                throw new CliException(ExitCode.INVALID, message.toString());
+            }
+            if (reply.status() != 202) {
+                throw new CliException(
+                        ExitCode.UNEXPECTED, "the orchestrator answered " + reply.status() + ": " + reply.body());
+            }
+            JsonNode migration = reply.json();
+            String id = migration.get("id").asText();
+            if (root.json) {
+                out().println(Json.write(migration));
+            } else {
+                out().println("migration " + id + " submitted ("
+                        + migration.path("name").asText() + ", phase "
+                        + migration.path("phase").asText() + "); follow it with: dbshift watch " + id);
+            }
+            return watch ? new Watch().follow(this, id, Duration.ofMinutes(30), bootstrap) : ExitCode.OK;
+        }
+
+        private Integer publish(String request) {
+            String eventId = key != null ? key : UUID.randomUUID().toString();
+            // A CloudEvent around the request: its id makes a re-published request a no-op.
+            String value = "{\"specversion\":\"1.0\",\"id\":" + Json.write(eventId)
+                    + ",\"source\":\"/dbshift/cli\",\"type\":\"io.dbshift.MigrationRequest\",\"datacontenttype\":\"application/json\",\"data\":"
+                    + request + "}";
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Settings.kafkaBootstrap(bootstrap));
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+                RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.REQUESTS, eventId, value))
+                        .get();
+                out().println("request " + eventId + " published on " + sent.topic() + " (partition " + sent.partition()
+                        + ", offset " + sent.offset() + "); dbshift list shows the migration it starts");
+                return ExitCode.OK;
+            } catch (Exception e) {
+                throw new CliException(
+                        ExitCode.UNREACHABLE,
+                        "could not publish to Kafka at "
+                                + Settings.kafkaBootstrap(bootstrap) + ": " + e.getMessage()
+                                + ". Give the broker with --bootstrap or DBSHIFT_KAFKA_BOOTSTRAP.");
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List migrations, newest first.")
+    static final class ListMigrations extends Verb {
+        @Override
+        public Integer call() {
+            Orchestrator.Reply reply = orchestrator().get("/migrations");
+            JsonNode migrations = reply.json();
+            if (root.json) {
+                out().println(Json.write(migrations));
+                return ExitCode.OK;
+            }
+            out().printf("%-36s  %-24s  %-10s  %-6s  %s%n", "ID", "NAME", "PHASE", "RISK", "CREATED");
+            for (JsonNode m : migrations) {
+                out().printf(
+                                "%-36s  %-24s  %-10s  %-6s  %s%n",
+                                m.path("id").asText(),
+                                clip(m.path("name").asText(), 24),
+                                m.path("phase").asText(),
+                                m.path("risk").asText("-"),
+                                m.path("createdAt").asText());
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "status",
+            description =
+                    "Phase, step, risk, checkpoints with their evidence, and steps of a migration (default: the newest).")
+    static final class Status extends Verb {
+        @Parameters(paramLabel = "ID", arity = "0..1")
+        String id;
+
+        @Override
+        public Integer call() {
+            String migrationId = idOrNewest(id);
+            JsonNode m = orchestrator().migration(migrationId, "").json();
+            if (root.json) {
+                out().println(Json.write(m));
+                return ExitCode.OK;
+            }
+            PrintWriter out = out();
+            out.printf("%s  %s%n", m.path("name").asText(), m.path("id").asText());
+            out.printf(
+                    "  phase   %s%s%n",
+                    m.path("phase").asText(),
+                    m.path("step").isNull() ? "" : " (step " + m.path("step").asText() + ")");
+            out.printf(
+                    "  target  %s, rehearsed on %s%n",
+                    m.path("target").asText(), m.path("staging").asText());
+            out.printf("  risk    %s%n", m.path("risk").asText("not assessed yet"));
+            JsonNode evidence = m.path("evidence");
+            out.println("  checkpoints");
+            for (String checkpoint : List.of(
+                    "Migration rehearsed", "Data integrity checks passing", "Backup verified", "Rollback tested")) {
+                JsonNode c = evidence.path("checkpoints").path(checkpoint);
+                out.printf(
+                        "    [%s] %s%s%n",
+                        c.isMissingNode() ? " " : "x",
+                        checkpoint,
+                        c.isMissingNode()
+                                ? ""
+                                : "  (" + c.path("reachedAt").asText() + ", checks event "
+                                        + c.path("evidence")
+                                                .path("checksEventId")
+                                                .asText() + ")");
+            }
+            out.println("  steps");
+            for (JsonNode s : evidence.path("steps")) {
+                out.printf(
+                        "    %-20s %-10s %-9s %s%n",
+                        s.path("stepId").asText(),
+                        s.path("target").asText(),
+                        s.path("status").asText(),
+                        s.path("summary").asText(""));
+            }
+            if (!m.path("failure").isNull() && !m.path("failure").isMissingNode()) {
+                out.printf("  failure%n    %s%n", m.path("failure").asText().replace("\n", "\n    "));
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "plan", description = "The plan document (Markdown) of a migration (default: the newest).")
+    static final class Plan extends Verb {
+        @Parameters(paramLabel = "ID", arity = "0..1")
+        String id;
+
+        @Override
+        public Integer call() {
+            String migrationId = idOrNewest(id);
+            Orchestrator.Reply reply = orchestrator().get("/migrations/" + migrationId + "/plan");
+            if (reply.status() == 409) {
+                throw new CliException(ExitCode.NOT_FOUND, reply.body().strip());
+            }
+            if (reply.status() == 404) {
+                throw new CliException(
+                        ExitCode.NOT_FOUND, "no migration with id \"" + migrationId + "\"; dbshift list shows them");
+            }
+            out().print(reply.body());
+            out().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "report", description = "The results report (Markdown) of a migration (default: the newest).")
+    static final class Report extends Verb {
+        @Parameters(paramLabel = "ID", arity = "0..1")
+        String id;
+
+        @Override
+        public Integer call() {
+            out().print(orchestrator().migration(idOrNewest(id), "/report").body());
+            out().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "watch",
+            description = "Follow a migration live from its events until it ends (default: the newest).")
+    static final class Watch extends Verb {
+        @Parameters(paramLabel = "ID", arity = "0..1")
+        String id;
+
+        @Option(names = "--timeout", description = "Give up after this long, e.g. 10m or 90s (default 30m).")
+        String timeout = "30m";
+
+        @Option(names = "--bootstrap", description = "Kafka bootstrap servers.")
+        String bootstrap;
+
+        @Override
+        public Integer call() {
+            return follow(this, idOrNewest(id), parse(timeout), bootstrap);
+        }
+
+        /** Prints the migration's events from the beginning; the exit code says how it ended. */
+        int follow(Verb verb, String migrationId, Duration limit, String kafka) {
+            verb.orchestrator().migration(migrationId, ""); // fails early on an unknown id
+            PrintWriter out = verb.out();
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Settings.kafkaBootstrap(kafka));
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "dbshift-cli-" + UUID.randomUUID());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            long deadline = System.nanoTime() + limit.toNanos();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                consumer.subscribe(List.of(Topics.EVENTS));
+                while (System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(250))) {
+                        if (!migrationId.equals(record.key())) {
+                            continue;
+                        }
+                        CloudEvent event;
+                        try {
+                            event = CloudEvent.parse(record.value());
+                        } catch (RuntimeException e) {
+                            continue;
+                        }
+                        if (verb.root.json) {
+                            out.println(record.value());
+                        } else {
+                            out.println(describe(event));
+                        }
+                        if (event.payload() instanceof MigrationCompleted) {
+                            return ExitCode.OK;
+                        }
+                        if (event.payload() instanceof MigrationFailed) {
+                            return ExitCode.MIGRATION_FAILED;
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw new CliException(
+                        ExitCode.UNREACHABLE,
+                        "cannot read events from Kafka at " + Settings.kafkaBootstrap(kafka) + ": " + e.getMessage()
+                                + ". Give the broker with --bootstrap or DBSHIFT_KAFKA_BOOTSTRAP.");
+            }
+            throw new CliException(
+                    ExitCode.TIMED_OUT,
+                    "migration " + migrationId + " did not end within " + limit.toSeconds() + " s; dbshift status "
+                            + migrationId + " shows where it is");
+        }
+
+        static String describe(CloudEvent event) {
+            String time = event.time() == null ? "" : event.time().toString().substring(11, 19) + "  ";
+            Object p = event.payload();
+            if (p instanceof MigrationPhaseChanged c) {
+                return time + "phase " + (c.from() == null ? "new" : c.from()) + " -> " + c.to() + "  (" + c.reason()
+                        + ")";
+            } else if (p instanceof StepStarted s) {
+                return time + "  step " + s.stepId() + " started on " + s.target();
+            } else if (p instanceof StepCompleted s) {
+                return time + "  step " + s.stepId() + " done: " + s.summary();
+            } else if (p instanceof MigrationPlanned pl) {
+                return time + "  plan published, risk " + pl.riskLevel() + " (dbshift plan " + pl.migrationId() + ")";
+            } else if (p instanceof CheckpointReached c) {
+                return time + "  checkpoint \"" + c.checkpoint() + "\" reached";
+            } else if (p instanceof BackfillProgressed b) {
+                return time + "  " + bar(b.rowsDone(), b.rowsEstimated()) + " " + b.table() + " on " + b.target() + ": "
+                        + b.rowsDone() + "/" + b.rowsEstimated() + " rows, " + b.rowsPerSecond() + " rows/s"
+                        + (b.etaSeconds() == null ? "" : ", ETA " + b.etaSeconds() + " s");
+            } else if (p instanceof MigrationCompleted c) {
+                return time + "COMPLETED in " + c.durationMs() / 1000.0 + " s";
+            } else if (p instanceof MigrationFailed f) {
+                return time + "FAILED at " + f.stepId() + ": " + f.reason();
+            }
+            return time + event.type().substring(event.type().lastIndexOf('.') + 1);
+        }
+
+        static String bar(long done, long total) {
+            int width = 20;
+            int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
+            return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+        }
+    }
+
+    static Duration parse(String text) {
+        String t = text.trim().toLowerCase();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new CliException(
+                    ExitCode.INVALID, "cannot read the duration \"" + text + "\"; write e.g. 90s, 10m or 1h");
+        }
+    }
+
+    static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+    }
+}
