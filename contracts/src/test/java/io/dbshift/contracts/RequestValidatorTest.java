@@ -74,6 +74,26 @@ class RequestValidatorTest {
     }
 
     @Test
+    void versionsFlywayReadsAsOneAreDuplicates() {
+        MigrationRequest r = valid();
+        MigrationRequest twice = new MigrationRequest(
+                r.name(),
+                r.target(),
+                r.staging(),
+                null,
+                null,
+                List.of(
+                        new MigrationScript("2", "a", "SELECT 1", null),
+                                new MigrationScript("2.0", "b", "SELECT 2", null),
+                        new MigrationScript("02", "c", "SELECT 3", null),
+                                new MigrationScript("2.1", "d", "SELECT 4", null)),
+                r.backfills(),
+                r.checks(),
+                null);
+        assertEquals(List.of("migrations[1].version", "migrations[2].version"), fields(validator.validate(twice)));
+    }
+
+    @Test
     void stagingMustDifferFromTarget() {
         MigrationRequest r = valid();
         MigrationRequest same = new MigrationRequest(

@@ -50,8 +50,14 @@ public final class LocalKafka implements AutoCloseable {
         }
         int brokerPort = Ports.free();
         int controllerPort = Ports.free();
+        Path dir;
         try {
-            Path dir = Files.createTempDirectory("dbshift-kafka-");
+            dir = Files.createTempDirectory("dbshift-kafka-");
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a directory for the Kafka broker: " + e.getMessage(), e);
+        }
+        Process process = null;
+        try {
             Path config = dir.resolve("server.properties");
             Files.writeString(
                     config,
@@ -111,7 +117,7 @@ public final class LocalKafka implements AutoCloseable {
             Processes.run(format, null);
             List<String> broker = new ArrayList<>(java);
             broker.addAll(List.of("kafka.Kafka", config.toString()));
-            Process process = new ProcessBuilder(broker)
+            process = new ProcessBuilder(broker)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("broker.out").toFile())
                     .start();
@@ -119,8 +125,13 @@ public final class LocalKafka implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
             kafka.awaitReady();
             return kafka;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start the Kafka broker: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Nothing of a failed start stays behind: no broker process, no directory.
+            Processes.stop(process);
+            Processes.deleteRecursively(dir);
+            throw e instanceof IllegalStateException ise
+                    ? ise
+                    : new IllegalStateException("could not start the Kafka broker: " + e.getMessage(), e);
         }
     }
 

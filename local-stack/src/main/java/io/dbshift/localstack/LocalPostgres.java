@@ -61,8 +61,18 @@ public final class LocalPostgres implements AutoCloseable {
     private static LocalPostgres startThrowaway() {
         Path bin = findBinDir();
         int port = Ports.free();
+        Path dir;
         try {
-            Path dir = Files.createTempDirectory("dbshift-pg-");
+            dir = Files.createTempDirectory("dbshift-pg-");
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "could not create a directory for a throwaway PostgreSQL cluster: " + e.getMessage(), e);
+        }
+        // Registered before anything starts, so a failed or interrupted start leaves nothing behind.
+        LocalPostgres pg = new LocalPostgres("127.0.0.1", port, "dbshift", "", dir, bin);
+        Thread cleanup = new Thread(pg::close);
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
             boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
                 Processes.run(List.of("chown", "postgres:postgres", dir.toString()), null);
@@ -101,12 +111,12 @@ public final class LocalPostgres implements AutoCloseable {
                                             + " -c shared_buffers=256MB -c max_wal_size=2GB",
                                     "start")),
                     null);
-            LocalPostgres pg = new LocalPostgres("127.0.0.1", port, "dbshift", "", dir, bin);
-            Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
             pg.awaitConnectable();
             return pg;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not create a throwaway PostgreSQL cluster: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            pg.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            throw new IllegalStateException("could not start a throwaway PostgreSQL cluster: " + e.getMessage(), e);
         }
     }
 

@@ -14,6 +14,33 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private Main() {}
 
+    private static String value(String[] args, int flagAt) {
+        if (flagAt + 1 >= args.length) {
+            usage(args[flagAt] + " needs a value");
+        }
+        return args[flagAt + 1];
+    }
+
+    private static int positive(String[] args, int valueAt) {
+        String text = value(args, valueAt - 1);
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        usage(args[valueAt - 1] + " needs a positive whole number, not \"" + text + "\"");
+        return 0;
+    }
+
+    private static void usage(String problem) {
+        System.err.println(
+                "dbshift: " + problem + "; usage: dbshift demo [--keep-running] [--users N] [--request FILE]");
+        System.exit(64);
+    }
+
     public static void main(String[] args) throws InterruptedException {
         Path home = Path.of(System.getProperty("dbshift.home", "."))
                 .toAbsolutePath()
@@ -25,8 +52,8 @@ public final class Main {
             switch (args[i]) {
                 case "demo" -> {}
                 case "--keep-running" -> keepRunning = true;
-                case "--users" -> users = Integer.parseInt(args[++i]);
-                case "--request" -> request = Path.of(args[++i]).toAbsolutePath();
+                case "--users" -> users = positive(args, ++i);
+                case "--request" -> request = Path.of(value(args, i++)).toAbsolutePath();
                 case "-h", "--help" -> {
                     System.out.println("usage: dbshift demo [--keep-running] [--users N] [--request FILE]");
                     return;
@@ -43,7 +70,7 @@ public final class Main {
         try {
             stack = Stack.start(
                     home,
-                    new Stack.Options(Math.max(1000, users / 10), users, Map.of()),
+                    new Stack.Options(Math.max(1000, users / 10), users, Map.of(), true),
                     message -> System.out.printf(
                             "%s  %s%n", Instant.now().toString().substring(11, 19), message));
         } catch (RuntimeException e) {

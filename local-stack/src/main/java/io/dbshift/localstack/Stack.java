@@ -28,7 +28,12 @@ public final class Stack implements AutoCloseable {
     private final Map<String, Duration> timings = new LinkedHashMap<>();
 
     /** Sizes of the seeded example targets. */
-    public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
+    public record Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig, boolean advertise) {
+        /** Sizes the targets; the stack keeps quiet about its endpoints (tests, benchmarks). */
+        public Options(int stagingUsers, int productionUsers, Map<String, String> extraConfig) {
+            this(stagingUsers, productionUsers, extraConfig, false);
+        }
+
         public static Options defaults() {
             return new Options(20_000, 200_000, Map.of());
         }
@@ -56,10 +61,23 @@ public final class Stack implements AutoCloseable {
         progress.say("PostgreSQL ready at " + postgres.host() + ":" + postgres.port()
                 + (postgres.isThrowaway() ? " (throwaway cluster)" : ""));
         progress.say("starting Kafka broker (KRaft)");
-        LocalKafka kafka = LocalKafka.startOrConnect(home, Topics.all());
+        LocalKafka kafka;
+
+        try {
+
+            kafka = LocalKafka.startOrConnect(home, Topics.all());
+
+        } catch (RuntimeException e) {
+
+            postgres.close();
+
+            throw e;
+        }
         progress.say("Kafka ready at " + kafka.bootstrapServers());
         long t2 = System.nanoTime();
         Stack stack = new Stack(home, logDir, postgres, kafka);
+        // Ctrl-C while services start must not leave their JVMs behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         stack.timings.put("postgres", Duration.ofNanos(t1 - t0));
         stack.timings.put("kafka", Duration.ofNanos(t2 - t1));
         try {
@@ -88,7 +106,9 @@ public final class Stack implements AutoCloseable {
                 service.awaitReady(Duration.ofSeconds(120));
             }
             stack.timings.put("services", Duration.ofNanos(System.nanoTime() - t3));
-            stack.advertise();
+            if (options.advertise()) {
+                stack.advertise();
+            }
             progress.say("all services ready; logs in " + logDir);
             return stack;
         } catch (RuntimeException e) {

@@ -35,4 +35,10 @@ public class OutboxMessage extends PanacheEntityBase {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** Set when Kafka refused the message for good; {@link #error} says why. */
+    @Column(name = "failed_at")
+    public Instant failedAt;
+
+    public String error;
 }

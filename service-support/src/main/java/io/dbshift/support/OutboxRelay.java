@@ -1,7 +1,6 @@
 package io.dbshift.support;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -15,6 +14,9 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -80,28 +82,73 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     return connection
-                            .preparedQuery(
-                                    "SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
+                            .preparedQuery("SELECT id, topic, message_key, payload FROM outbox"
+                                    + " WHERE published_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1")
                             .execute(Tuple.of(BATCH))
                             .chain(rows -> {
                                 List<Row> pending = new ArrayList<>();
                                 rows.forEach(pending::add);
-                                if (pending.isEmpty()) {
-                                    return Uni.createFrom().item(0);
-                                }
-                                return Multi.createFrom()
-                                        .iterable(pending)
-                                        .onItem()
-                                        .transformToUniAndConcatenate(this::send)
-                                        .collect()
-                                        .asList()
-                                        .chain(ids -> connection
-                                                .preparedQuery(
-                                                        "UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
-                                                .execute(Tuple.of(ids.toArray(new Long[0])))
-                                                .replaceWith(ids.size()));
+                                return publish(connection, pending, 0, new ArrayList<>());
                             });
                 });
+    }
+
+    /**
+     * Sends rows one after the other, in order. When a send fails, what Kafka already acknowledged is
+     * stamped (so it is not sent again) and the pass ends; a row Kafka will never accept is set aside
+     * with its error, so it cannot hold back every later message.
+     */
+    private Uni<Integer> publish(SqlConnection connection, List<Row> pending, int index, List<Long> sent) {
+        if (index == pending.size()) {
+            return stamp(connection, sent).replaceWith(pending.size());
+        }
+        Row row = pending.get(index);
+        return send(row)
+                .map(id -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(failure -> failure)
+                .chain(failure -> {
+                    if (failure == null) {
+                        sent.add(row.getLong("id"));
+                        return publish(connection, pending, index + 1, sent);
+                    }
+                    if (isPermanent(failure)) {
+                        LOG.errorf(
+                                "outbox message %d (%s) can never be published and is set aside: %s",
+                                row.getLong("id"), row.getString("topic"), failure.toString());
+                        return stamp(connection, sent)
+                                .chain(() -> connection
+                                        .preparedQuery("UPDATE outbox SET failed_at = now(), error = $2 WHERE id = $1")
+                                        .execute(Tuple.of(row.getLong("id"), failure.toString())))
+                                .replaceWith(BATCH); // go on with the rows behind it
+                    }
+                    LOG.warnf(
+                            "outbox message %d not published yet, will retry: %s",
+                            row.getLong("id"), failure.toString());
+                    return stamp(connection, sent).replaceWith(0);
+                });
+    }
+
+    private static Uni<Void> stamp(SqlConnection connection, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection
+                .preparedQuery("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(new Long[0])))
+                .replaceWithVoid();
+    }
+
+    /** Failures no retry can fix: the record itself is unacceptable. */
+    static boolean isPermanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException
+                    || t instanceof SerializationException
+                    || t instanceof InvalidTopicException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<Long> send(Row row) {

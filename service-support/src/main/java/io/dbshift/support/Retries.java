@@ -9,16 +9,20 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Retries a handler on transient faults (its own database briefly unreachable, an optimistic-lock
- * conflict, a broker hiccup) before the message is given up to the dead-letter topic. An
- * unreadable message is never retried: it will not get better.
+ * Retries a handler on transient faults (its own database unreachable or restarting, a
+ * serialization failure or deadlock, an optimistic-lock conflict, a timeout) before the message is
+ * given up to the dead-letter topic: up to about a minute, so a database failover does not lose a
+ * step. Anything else (an unreadable message, a defect) fails at once: a retry would only repeat it.
  *
  * <p>Each attempt is subscribed on the caller's Vert.x context, where Hibernate Reactive must run;
  * Mutiny's back-off timer would otherwise resubscribe on a thread of its own.
  */
 public final class Retries {
     private static final Logger LOG = Logger.getLogger(Retries.class);
-    static final int ATTEMPTS = 5;
+    static final int ATTEMPTS = 12;
+    /** SQLSTATEs worth another try: connection exceptions, serialization failure, deadlock, admin shutdown. */
+    private static final java.util.Set<String> TRANSIENT_STATES =
+            java.util.Set.of("40001", "40P01", "57P01", "57P02", "57P03");
 
     private Retries() {}
 
@@ -32,11 +36,31 @@ public final class Retries {
                 .invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
                 .onFailure(Retries::isTransient)
                 .retry()
-                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(3))
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(8))
                 .atMost(ATTEMPTS - 1);
     }
 
     static boolean isTransient(Throwable failure) {
-        return !(failure instanceof WireFormatException || failure instanceof PermanentFailure);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof WireFormatException || t instanceof PermanentFailure) {
+                return false;
+            }
+            if (t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof io.vertx.core.VertxException
+                            && String.valueOf(t.getMessage()).contains("closed")
+                    || t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.hibernate.StaleStateException
+                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
+                return true;
+            }
+            String state = t instanceof java.sql.SQLException sql
+                    ? sql.getSQLState()
+                    : t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : null;
+            if (state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

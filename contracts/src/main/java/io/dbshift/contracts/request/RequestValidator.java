@@ -56,8 +56,11 @@ public final class RequestValidator {
             }
             if (blank(script.version()) || !VERSION.matcher(script.version()).matches()) {
                 errors.add(new FieldError(at + ".version", "is required and must look like 2 or 2.1"));
-            } else if (!versions.add(script.version())) {
-                errors.add(new FieldError(at + ".version", "version " + script.version() + " appears twice"));
+            } else if (!versions.add(normalized(script.version()))) {
+                errors.add(new FieldError(
+                        at + ".version",
+                        "version " + script.version()
+                                + " appears twice (Flyway reads 2, 02 and 2.0 as the same version)"));
             }
             if (blank(script.up())) {
                 errors.add(new FieldError(at + ".up", "is required: the SQL to apply"));
@@ -144,6 +147,20 @@ public final class RequestValidator {
 
     private List<String> sorted() {
         return knownTargets.stream().sorted().toList();
+    }
+
+    /** Flyway reads 2, 02 and 2.0 as one version. */
+    static String normalized(String version) {
+        String[] parts = version.split("\\.");
+        int end = parts.length;
+        while (end > 1 && parts[end - 1].matches("0+")) {
+            end--;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < end; i++) {
+            out.append(i == 0 ? "" : ".").append(new java.math.BigInteger(parts[i]));
+        }
+        return out.toString();
     }
 
     private static boolean isNumber(String s) {

@@ -149,8 +149,12 @@ public final class StatementClassifier {
         }
         if (verb.equals("ALTER")) {
             String column = columnName(a, 1);
-            if (a.contains("TYPE")) {
-                int typeAt = a.indexOf("TYPE") + 1;
+            int typeAt = typeKeywordAfterColumn(a);
+            if (typeAt == a.size()) {
+                return breaking(
+                        "changes the type of " + column + " but names no type; treated as breaking until reviewed");
+            }
+            if (typeAt > 0) {
                 String newType = a.get(typeAt);
                 // numeric(p, s) may be narrower than the integer it replaces; only an unconstrained type widens for
                 // sure.
@@ -169,6 +173,28 @@ public final class StatementClassifier {
         }
         return breaking(verb.toLowerCase(Locale.ROOT) + " on " + table
                 + " is not recognised by the first classification; treated as breaking until reviewed");
+    }
+
+    /**
+     * The index of the new type in {@code ALTER [COLUMN] name [SET DATA] TYPE new}, or -1. The keyword is looked
+     * for after the column's name, so a column called "type" is not mistaken for it.
+     */
+    private static int typeKeywordAfterColumn(List<String> a) {
+        int i = 1;
+        while (i < a.size() && Set.of("COLUMN", "IF", "EXISTS").contains(a.get(i))) {
+            i++;
+        }
+        int afterName = i + 1;
+        if (afterName < a.size() && a.get(afterName).equals("TYPE")) {
+            return afterName + 1;
+        }
+        if (afterName + 2 < a.size()
+                && a.get(afterName).equals("SET")
+                && a.get(afterName + 1).equals("DATA")
+                && a.get(afterName + 2).equals("TYPE")) {
+            return afterName + 3;
+        }
+        return -1;
     }
 
     /** The current type when {@code newType} is a known widening of it. */

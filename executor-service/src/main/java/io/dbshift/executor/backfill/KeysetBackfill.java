@@ -1,5 +1,6 @@
 package io.dbshift.executor.backfill;
 
+import io.dbshift.contracts.Identifiers;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
 import io.dbshift.executor.TargetRefusedException;
@@ -52,19 +53,26 @@ public final class KeysetBackfill {
             s.execute("SET statement_timeout = '" + statementTimeout + "'");
         }
         long estimate = estimateRows(connection, table);
-        String batchSql = """
-        WITH batch AS (SELECT %2$s AS dbshift_key FROM %1$s %%s ORDER BY %2$s LIMIT ?),
-             changed AS (UPDATE %1$s AS dbshift_t SET %3$s FROM batch
-                         WHERE dbshift_t.%2$s = batch.dbshift_key AND (%4$s) RETURNING 1)
-        SELECT (SELECT max(dbshift_key) FROM batch), (SELECT count(*) FROM batch), (SELECT count(*) FROM changed)""".formatted(table, key, spec.set(), predicate);
+        // Built by concatenation: the operator's SET and WHERE are SQL and may hold '%' (LIKE '%x%'),
+        // which a format string would take for a conversion. Table and key are quoted names.
+        String t = Identifiers.quote(table);
+        String k = Identifiers.quote(key);
+        String rest = " ORDER BY " + k + " LIMIT ?),"
+                + " changed AS (UPDATE " + t + " AS dbshift_t SET " + spec.set() + " FROM batch"
+                + " WHERE dbshift_t." + k + " = batch.dbshift_key AND (" + predicate + ") RETURNING 1)"
+                // max() has no uuid version; ordering works for every key type with a b-tree.
+                + " SELECT (SELECT dbshift_key FROM batch ORDER BY dbshift_key DESC LIMIT 1),"
+                + " (SELECT count(*) FROM batch), (SELECT count(*) FROM changed)";
+        String firstSql = "WITH batch AS (SELECT " + k + " AS dbshift_key FROM " + t + rest;
+        String nextSql = "WITH batch AS (SELECT " + k + " AS dbshift_key FROM " + t + " WHERE " + k + " > ?" + rest;
         long started = System.nanoTime();
         long lastReport = started;
         long updated = 0;
         long scanned = 0;
         long batches = 0;
         Object lastKey = null;
-        try (PreparedStatement first = connection.prepareStatement(batchSql.formatted(""));
-                PreparedStatement next = connection.prepareStatement(batchSql.formatted("WHERE " + key + " > ?"))) {
+        try (PreparedStatement first = connection.prepareStatement(firstSql);
+                PreparedStatement next = connection.prepareStatement(nextSql)) {
             while (true) {
                 PreparedStatement ps = lastKey == null ? first : next;
                 int p = 1;
@@ -79,6 +87,13 @@ public final class KeysetBackfill {
                         break;
                     }
                     lastKey = rs.getObject(1);
+                    if (lastKey == null) {
+                        throw new BatchFailedException(
+                                "backfill of " + table + " cannot walk " + key + ": the batch's keys are NULL. "
+                                        + "Give a key that is unique and NOT NULL, usually the primary key.",
+                                null,
+                                null);
+                    }
                     scanned += inBatch;
                     updated += rs.getLong(3);
                     batches++;
@@ -117,7 +132,7 @@ public final class KeysetBackfill {
     private static long estimateRows(Connection connection, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
-            ps.setString(1, table);
+            ps.setString(1, Identifiers.quote(table));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }

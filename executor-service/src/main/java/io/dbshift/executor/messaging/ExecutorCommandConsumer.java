@@ -39,8 +39,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Executes the orchestrator's commands on targets. The database work is blocking JDBC (Flyway
- * needs it) and runs on worker threads; a refusal by the database is a {@link StepFailed} result,
- * not an exception. Only unreadable messages go to the dead-letter topic.
+ * needs it) and runs on worker threads; a refusal by the database, or any other failure of the
+ * work, is a {@link StepFailed} result, not an exception. Unreadable messages, and results that
+ * cannot be recorded after retries, go to the dead-letter topic.
  */
 @ApplicationScoped
 public class ExecutorCommandConsumer {
@@ -91,6 +92,9 @@ public class ExecutorCommandConsumer {
                     command,
                     "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")",
                     e.getSQLState());
+        } catch (RuntimeException e) {
+            // A defect, not the database's answer: the step fails visibly instead of retrying and vanishing.
+            return failed(command, "the executor failed unexpectedly: " + e, null);
         }
     }
 

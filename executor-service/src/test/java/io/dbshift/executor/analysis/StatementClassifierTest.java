@@ -61,6 +61,9 @@ class StatementClassifierTest {
                 "ALTER TABLE users ALTER COLUMN age TYPE numeric | NON_BREAKING",
                 "ALTER TABLE users ALTER COLUMN age TYPE numeric(3) | BREAKING",
                 "ALTER TABLE users ALTER COLUMN name TYPE varchar(20) | BREAKING",
+                "ALTER TABLE users ALTER COLUMN type DROP DEFAULT | NON_BREAKING",
+                "ALTER TABLE users ALTER COLUMN age SET DATA TYPE bigint | NON_BREAKING",
+                "ALTER TABLE users ALTER COLUMN age TYPE | BREAKING",
             })
     void classifiesAfterTheWorkflowTable(String sql, ChangeClass expected) {
         assertEquals(

@@ -97,6 +97,43 @@ class KeysetBackfillTest {
                 "part of the failing batch was applied");
     }
 
+    @Test
+    void percentSignsInTheOperatorsSqlAreSqlNotFormatting() throws SQLException {
+        BackfillSpec likeSpec = new BackfillSpec(
+                "users", "id", "avatar_url = 'x%' || id", "avatar_url IS NULL AND email LIKE 'u1%@example.com'", 1000);
+        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, likeSpec, p -> {});
+        assertEquals(count("SELECT count(*) FROM users WHERE email LIKE 'u1%@example.com'"), figures.rowsUpdated());
+        assertEquals(1, count("SELECT count(*) FROM users WHERE id = 3 AND avatar_url = 'x%3'"));
+    }
+
+    @Test
+    void aUuidKeyIsWalkedLikeAnyOther() throws SQLException {
+        exec("CREATE TABLE devices (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), label text)");
+        exec("INSERT INTO devices (label) SELECT NULL FROM generate_series(1, 1234)");
+        BackfillFigures figures = new KeysetBackfill("2s", "30s")
+                .run(connection, new BackfillSpec("devices", "id", "label = 'device'", "label IS NULL", 500), p -> {});
+        assertEquals(1234, figures.rowsUpdated());
+        assertEquals(3, figures.batches());
+        assertEquals(0, count("SELECT count(*) FROM devices WHERE label IS NULL"));
+    }
+
+    @Test
+    void aKeyColumnOfNullsIsRefusedInsteadOfLoopingForever() throws SQLException {
+        exec("CREATE TABLE notes (ref bigint, body text)");
+        exec("INSERT INTO notes SELECT NULL, NULL FROM generate_series(1, 10)");
+        KeysetBackfill.BatchFailedException e = assertThrows(
+                KeysetBackfill.BatchFailedException.class,
+                () -> new KeysetBackfill("2s", "30s")
+                        .run(connection, new BackfillSpec("notes", "ref", "body = 'x'", null, 5), p -> {}));
+        assertTrue(e.getMessage().contains("unique and NOT NULL"), e.getMessage());
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private long count(String sql) throws SQLException {
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {

@@ -1,5 +1,6 @@
 package io.dbshift.verifier.checks;
 
+import io.dbshift.contracts.Identifiers;
 import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ public final class IntegrityChecks {
         readOnly(connection, () -> {
             for (String table : tables) {
                 if (exists(connection, table)) {
-                    counts.put(table, count(connection, "SELECT count(*) FROM " + table));
+                    counts.put(table, count(connection, "SELECT count(*) FROM " + Identifiers.quote(table)));
                 }
             }
         });
@@ -60,12 +61,14 @@ public final class IntegrityChecks {
             CheckSpec.OrphanSpec o = check.orphans();
             String parent = o.references().substring(0, o.references().lastIndexOf('.'));
             String parentKey = o.references().substring(o.references().lastIndexOf('.') + 1);
-            sql = "SELECT count(*) FROM " + o.table() + " c WHERE c." + o.column() + " IS NOT NULL AND NOT EXISTS "
-                    + "(SELECT 1 FROM " + parent + " p WHERE p." + parentKey + " = c." + o.column() + ")";
+            String column = Identifiers.quote(o.column());
+            sql = "SELECT count(*) FROM " + Identifiers.quote(o.table()) + " c WHERE c." + column
+                    + " IS NOT NULL AND NOT EXISTS " + "(SELECT 1 FROM " + Identifiers.quote(parent) + " p WHERE p."
+                    + Identifiers.quote(parentKey) + " = c." + column + ")";
             expected = "0";
         } else if (check.rowCount() != null) {
             kind = "rowCount";
-            sql = "SELECT count(*) FROM " + check.rowCount();
+            sql = "SELECT count(*) FROM " + Identifiers.quote(check.rowCount());
             boolean unchanged = check.expect() == null || CheckSpec.UNCHANGED.equals(check.expect());
             Long before = baseline == null ? null : baseline.get(check.rowCount());
             if (unchanged && before == null) {
@@ -95,7 +98,7 @@ public final class IntegrityChecks {
             return new CheckResult(
                     check.displayName(),
                     kind,
-                    String.valueOf(actual).equals(expected),
+                    matches(actual, expected),
                     expected,
                     String.valueOf(actual),
                     sql,
@@ -115,6 +118,15 @@ public final class IntegrityChecks {
         }
     }
 
+    /** Numbers compare as numbers: an expectation of "007" is seven. */
+    private static boolean matches(long actual, String expected) {
+        try {
+            return actual == Long.parseLong(expected.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private void readOnly(Connection connection, SqlWork work) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
@@ -128,7 +140,7 @@ public final class IntegrityChecks {
 
     private static boolean exists(Connection connection, String table) throws SQLException {
         try (var ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
+            ps.setString(1, Identifiers.quote(table));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

@@ -70,6 +70,8 @@ public class VerifierCommandConsumer {
                     command,
                     "the database refused: " + e.getMessage() + " (target " + targets.describe(command.target()) + ")",
                     e.getSQLState());
+        } catch (RuntimeException e) {
+            return failed(command, "the verifier failed unexpectedly: " + e, null);
         }
     }
 

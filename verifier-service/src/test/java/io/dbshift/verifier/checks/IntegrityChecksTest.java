@@ -149,6 +149,28 @@ class IntegrityChecksTest {
         assertTrue(result.error().contains("statement timeout"), result.error());
     }
 
+    @Test
+    void tablesNamedAfterReservedWordsOrInMixedCaseAreCountedNotMistaken() throws SQLException {
+        exec("CREATE TABLE \"user\" (id int)");
+        exec("INSERT INTO \"user\" SELECT g FROM generate_series(1, 500) g");
+        exec("CREATE TABLE \"Order\" (id int)");
+        exec("INSERT INTO \"Order\" SELECT g FROM generate_series(1, 7) g");
+        // Unquoted, "FROM user" would count the USER function's one row: a check that always passes.
+        assertEquals(Map.of("user", 500L, "Order", 7L), checks.countRows(connection, List.of("user", "Order")));
+        CheckResult result = checks.run(connection, List.of(rowCount("user")), Map.of("user", 499L))
+                .get(0);
+        assertFalse(result.passed());
+        assertEquals("500", result.actual());
+    }
+
+    @Test
+    void expectedNumbersCompareAsNumbers() throws SQLException {
+        CheckResult result = checks.run(
+                        connection, List.of(new CheckSpec("seven", "SELECT 7", "007", null, null)), Map.of())
+                .get(0);
+        assertTrue(result.passed(), result.toString());
+    }
+
     private void exec(String sql) throws SQLException {
         connection.setAutoCommit(true);
         try (Statement s = connection.createStatement()) {
