@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 /** One dbshift service running from its built {@code quarkus-app}, in its own JVM. */
 public final class ServiceProcess implements AutoCloseable {
     private final String name;
-    private final int port;
+    private int port;
     private final Path log;
     private final Path jar;
     private final Map<String, String> config;
     private Process process;
+    /** Where this launch's output starts in the shared log. */
+    private long logOffset;
 
     private ServiceProcess(String name, Path jar, int port, Path log, Map<String, String> config) {
         this.name = name;
@@ -61,6 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
                     builder.environment().put(environmentName(key), value);
                 }
             });
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
             process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -83,8 +86,18 @@ public final class ServiceProcess implements AutoCloseable {
                 .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
+        int portRetries = 3;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                // The port was free when chosen, but another process may take it before the service binds it.
+                if (portRetries-- > 0 && portWasTaken()) {
+                    port = Ports.free();
+                    ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build();
+                    launch();
+                    continue;
+                }
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its log: " + log);
             }
             try {
@@ -103,6 +116,20 @@ public final class ServiceProcess implements AutoCloseable {
         }
         throw new IllegalStateException(
                 name + " was not ready within " + timeout.toSeconds() + " s (last: " + last + "); its log: " + log);
+    }
+
+    private boolean portWasTaken() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String launchOutput = new String(
+                    all,
+                    (int) Math.min(logOffset, all.length),
+                    (int) Math.max(0, all.length - logOffset),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return launchOutput.contains("already bound") || launchOutput.contains("Address already in use");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Kills the JVM without a shutdown, as a crash would. */

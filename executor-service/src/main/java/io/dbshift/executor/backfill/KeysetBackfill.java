@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * interruption: rows already updated no longer match the predicate, or are updated to the same value.
  */
 public final class KeysetBackfill {
+    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40001", "40P01");
+    private static final int MAX_BATCH_RETRIES = 3;
+
     private final String lockTimeout;
     private final String statementTimeout;
 
@@ -73,6 +76,7 @@ public final class KeysetBackfill {
         Object lastKey = null;
         try (PreparedStatement first = connection.prepareStatement(firstSql);
                 PreparedStatement next = connection.prepareStatement(nextSql)) {
+            int retries = 0;
             while (true) {
                 PreparedStatement ps = lastKey == null ? first : next;
                 int p = 1;
@@ -97,6 +101,7 @@ public final class KeysetBackfill {
                     scanned += inBatch;
                     updated += rs.getLong(3);
                     batches++;
+                    retries = 0;
                     long now = System.nanoTime();
                     if (now - lastReport >= 1_000_000_000L) {
                         lastReport = now;
@@ -106,6 +111,13 @@ public final class KeysetBackfill {
                         break;
                     }
                 } catch (SQLException e) {
+                    // A deadlock or serialization failure with live traffic: the batch was rolled back whole,
+                    // and running it again is the documented remedy.
+                    if (RETRYABLE.contains(e.getSQLState()) && retries < MAX_BATCH_RETRIES) {
+                        retries++;
+                        pause(50L * retries);
+                        continue;
+                    }
                     throw new BatchFailedException(
                             "backfill of " + table + " failed in the batch after " + key + " "
                                     + (lastKey == null ? "(first batch)" : "= " + lastKey) + ": " + e.getMessage()
@@ -127,6 +139,15 @@ public final class KeysetBackfill {
         long rate = (long) (scanned / seconds);
         Long eta = rate == 0 ? null : Math.max(0, (estimate - scanned) / rate);
         return new Progress(table, updated, scanned, estimate, (long) (updated / seconds), eta);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a backfill", e);
+        }
     }
 
     private static long estimateRows(Connection connection, String table) throws SQLException {
