@@ -2,6 +2,7 @@ package io.dbshift.support;
 
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Topics;
+import io.dbshift.contracts.WireFormatException;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.result.StepResult;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -9,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +30,21 @@ public class CommandProcessing {
 
     @Inject
     OutboxRelay relay;
+
+    /**
+     * Reads a command record and handles it once. A record that is not a command is a {@link WireFormatException}:
+     * the caller's channel dead-letters it with that reason.
+     */
+    public Uni<Void> receive(String value, String source, Function<Command, StepResult> work) {
+        CloudEvent event = CloudEvent.parse(value);
+        if (!(event.payload() instanceof Command command)) {
+            throw new WireFormatException("\"" + event.type() + "\" is not a command for " + source);
+        }
+        LOG.infof(
+                "%s %s on %s",
+                event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
+        return once(command, source, () -> work.apply(command));
+    }
 
     public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
         // A retry after the work succeeded repeats it: every command's work is idempotent (Flyway skips

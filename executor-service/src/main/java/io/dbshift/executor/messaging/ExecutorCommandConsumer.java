@@ -2,7 +2,6 @@ package io.dbshift.executor.messaging;
 
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Topics;
-import io.dbshift.contracts.WireFormatException;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.Command;
@@ -63,14 +62,7 @@ public class ExecutorCommandConsumer {
 
     @Incoming("executor-commands")
     public Uni<Void> consume(String value) {
-        CloudEvent event = CloudEvent.parse(value);
-        if (!(event.payload() instanceof Command command)) {
-            throw new WireFormatException("\"" + event.type() + "\" is not an executor command");
-        }
-        LOG.infof(
-                "%s %s on %s",
-                event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
-        return processing.once(command, SOURCE, () -> execute(command));
+        return processing.receive(value, SOURCE, this::execute);
     }
 
     StepResult execute(Command command) {

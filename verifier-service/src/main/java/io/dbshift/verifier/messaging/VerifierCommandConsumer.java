@@ -1,7 +1,5 @@
 package io.dbshift.verifier.messaging;
 
-import io.dbshift.contracts.CloudEvent;
-import io.dbshift.contracts.WireFormatException;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RunChecks;
@@ -36,14 +34,7 @@ public class VerifierCommandConsumer {
 
     @Incoming("verifier-commands")
     public Uni<Void> consume(String value) {
-        CloudEvent event = CloudEvent.parse(value);
-        if (!(event.payload() instanceof Command command)) {
-            throw new WireFormatException("\"" + event.type() + "\" is not a verifier command");
-        }
-        LOG.infof(
-                "%s %s on %s",
-                event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
-        return processing.once(command, SOURCE, () -> execute(command));
+        return processing.receive(value, SOURCE, this::execute);
     }
 
     StepResult execute(Command command) {
