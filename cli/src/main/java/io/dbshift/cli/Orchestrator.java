@@ -14,8 +14,10 @@ import java.time.Duration;
 /** The orchestrator's REST API, with errors an operator can act on. */
 final class Orchestrator {
     private final String url;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     Orchestrator(String url) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

@@ -41,6 +41,19 @@ public final class LocalPostgres implements AutoCloseable {
         this.binDir = binDir;
     }
 
+    private static LocalPostgres shared;
+
+    /**
+     * One server for every test class of a JVM: started on first use, stopped when the JVM exits.
+     * Tests take databases of their own from it ({@link #recreateDatabase}).
+     */
+    public static synchronized LocalPostgres shared() {
+        if (shared == null) {
+            shared = startOrConnect();
+        }
+        return shared;
+    }
+
     /** Connects to the configured server, or starts a throwaway cluster. */
     public static LocalPostgres startOrConnect() {
         String configuredHost = System.getenv("DBSHIFT_PG_HOST");

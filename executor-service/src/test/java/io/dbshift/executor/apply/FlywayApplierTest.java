@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,7 @@ class FlywayApplierTest {
 
     @BeforeAll
     static void start() {
-        postgres = LocalPostgres.startOrConnect();
-    }
-
-    @AfterAll
-    static void stop() {
-        postgres.close();
+        postgres = LocalPostgres.shared();
     }
 
     @BeforeEach

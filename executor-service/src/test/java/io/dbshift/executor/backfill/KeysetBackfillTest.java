@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,7 @@ class KeysetBackfillTest {
 
     @BeforeAll
     static void start() {
-        postgres = LocalPostgres.startOrConnect();
-    }
-
-    @AfterAll
-    static void stop() {
-        postgres.close();
+        postgres = LocalPostgres.shared();
     }
 
     @BeforeEach

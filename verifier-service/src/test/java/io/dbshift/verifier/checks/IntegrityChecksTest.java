@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,12 +27,7 @@ class IntegrityChecksTest {
 
     @BeforeAll
     static void start() {
-        postgres = LocalPostgres.startOrConnect();
-    }
-
-    @AfterAll
-    static void stop() {
-        postgres.close();
+        postgres = LocalPostgres.shared();
     }
 
     @BeforeEach
