@@ -43,7 +43,8 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(
                     name + " is not built (" + jar + " is missing); build with: ./mvnw -DskipTests install");
         }
-        ServiceProcess service = new ServiceProcess(name, jar, port, logDir.resolve(name + ".log"), config);
+        ServiceProcess service = new ServiceProcess(
+                name, jar, port, logDir.resolve(name + ".log"), new java.util.LinkedHashMap<>(config));
         service.launch();
         return service;
     }
@@ -130,6 +131,14 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Restarts the service with some settings changed, and waits until it is ready. */
+    public void restartWith(Map<String, String> changes, Duration timeout) {
+        close();
+        config.putAll(changes);
+        launch();
+        awaitReady(timeout);
     }
 
     /** Kills the JVM without a shutdown, as a crash would. */

@@ -176,15 +176,20 @@ public class MigrationService {
                 .ifPresent(planned -> migration.plan = planned.plan());
     }
 
+    /** The verifier checks and counts; the executor does everything that changes or documents a target. */
+    static String topicOf(Command command) {
+        return command instanceof CaptureBaseline || command instanceof RunChecks
+                ? Topics.VERIFIER_COMMANDS
+                : Topics.EXECUTOR_COMMANDS;
+    }
+
     private Uni<Void> emit(String migrationId, Decision decision) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MigrationEvent event : decision.events()) {
             chain = chain.chain(() -> outbox.add(Topics.EVENTS, CloudEvent.of(SOURCE, event)));
         }
         for (Command command : decision.commands()) {
-            String topic = command instanceof CaptureBaseline || command instanceof RunChecks
-                    ? Topics.VERIFIER_COMMANDS
-                    : Topics.EXECUTOR_COMMANDS;
+            String topic = topicOf(command);
             // The command's id is the CloudEvent id: re-sending it is recognised downstream.
             chain = chain.chain(() -> outbox.add(topic, CloudEvent.of(command.commandId(), SOURCE, command)));
         }

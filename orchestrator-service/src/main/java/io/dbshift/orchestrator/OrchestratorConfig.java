@@ -13,4 +13,16 @@ public interface OrchestratorConfig {
      */
     @WithDefault("staging,production")
     Set<String> targets();
+
+    /**
+     * How long a step may go without a result before its command is sent again. A service that already
+     * handled it publishes its recorded result again; one that did not runs it. Longer than the slowest
+     * step is not needed: a re-sent command queues behind the running one.
+     */
+    @WithDefault("5m")
+    java.time.Duration resendAfter();
+
+    /** How often steps are checked for a missing result (the scheduler reads this key). */
+    @WithDefault("30s")
+    java.time.Duration reconcileInterval();
 }

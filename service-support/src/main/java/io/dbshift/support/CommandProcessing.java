@@ -43,17 +43,28 @@ public class CommandProcessing {
         LOG.infof(
                 "%s %s on %s",
                 event.type().substring(event.type().lastIndexOf('.') + 1), command.commandId(), command.target());
-        return once(command, source, () -> work.apply(command));
+        // The orchestrator re-sends a command whose result it never got under a new event id: answer it.
+        boolean resent = !event.id().equals(command.commandId());
+        return once(command, source, resent, () -> work.apply(command));
     }
 
-    public Uni<Void> once(Command command, String source, Callable<StepResult> work) {
+    public Uni<Void> once(Command command, String source, boolean resent, Callable<StepResult> work) {
         // A retry after the work succeeded repeats it: every command's work is idempotent (Flyway skips
         // applied versions, a backfill's predicate skips done rows, checks only read).
-        return Retries.onTransientFaults("command " + command.commandId(), () -> attempt(command, source, work));
+        return Retries.onTransientFaults(
+                "command " + command.commandId(), () -> attempt(command, source, resent, work));
     }
 
-    private Uni<Void> attempt(Command command, String source, Callable<StepResult> work) {
+    private Uni<Void> attempt(Command command, String source, boolean resent, Callable<StepResult> work) {
         return Panache.withSession(() -> inbox.seen(command.commandId())).chain(seen -> {
+            if (seen && resent) {
+                LOG.infof(
+                        "command %s was re-sent: its recorded result is published again, not recomputed",
+                        command.commandId());
+                return Panache.withTransaction(() -> outbox.republish(command.commandId() + "/result"))
+                        .replaceWithVoid()
+                        .chain(relay::flush);
+            }
             if (seen) {
                 LOG.infof("command %s was handled before; a redelivery changes nothing", command.commandId());
                 return Uni.createFrom().voidItem();

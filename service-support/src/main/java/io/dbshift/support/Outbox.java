@@ -25,6 +25,28 @@ public class Outbox {
         return message.persist().replaceWithVoid();
     }
 
+    /**
+     * Publishes an already recorded message once more (same event id, so receivers that saw it drop it);
+     * call inside a transaction. False when there is no such message.
+     */
+    public Uni<Boolean> republish(String eventId) {
+        return OutboxMessage.<OutboxMessage>find("eventId = ?1 order by id desc", eventId)
+                .firstResult()
+                .chain(original -> {
+                    if (original == null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    OutboxMessage copy = new OutboxMessage();
+                    copy.topic = original.topic;
+                    copy.messageKey = original.messageKey;
+                    copy.eventId = original.eventId;
+                    copy.eventType = original.eventType;
+                    copy.payload = original.payload;
+                    copy.createdAt = Instant.now();
+                    return copy.persist().replaceWith(true);
+                });
+    }
+
     /** Every message recorded for one key (a migration), oldest first. */
     public Uni<List<OutboxMessage>> history(String key, String topic) {
         return OutboxMessage.list("messageKey = ?1 and topic = ?2 order by id", key, topic);

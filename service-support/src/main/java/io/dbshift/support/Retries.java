@@ -22,7 +22,7 @@ public final class Retries {
     static final int ATTEMPTS = 12;
     /** SQLSTATEs worth another try: connection exceptions, serialization failure, deadlock, admin shutdown. */
     private static final java.util.Set<String> TRANSIENT_STATES =
-            java.util.Set.of("40001", "40P01", "57P01", "57P02", "57P03");
+            java.util.Set.of("40001", "40P01", "53300", "57P01", "57P02", "57P03");
 
     private Retries() {}
 
@@ -40,6 +40,12 @@ public final class Retries {
                 .atMost(ATTEMPTS - 1);
     }
 
+    /** The reactive client reports a dropped connection as a plain VertxException saying so. */
+    private static boolean mentionsConnection(Throwable t) {
+        String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("connection") || message.contains("closed");
+    }
+
     static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof WireFormatException || t instanceof PermanentFailure) {
@@ -47,8 +53,7 @@ public final class Retries {
             }
             if (t instanceof java.io.IOException
                     || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof io.vertx.core.VertxException
-                            && String.valueOf(t.getMessage()).contains("closed")
+                    || t instanceof io.vertx.core.VertxException && mentionsConnection(t)
                     || t instanceof jakarta.persistence.OptimisticLockException
                     || t instanceof org.hibernate.StaleStateException
                     || t instanceof org.hibernate.exception.JDBCConnectionException) {
@@ -58,6 +63,11 @@ public final class Retries {
                     ? sql.getSQLState()
                     : t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : null;
             if (state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state))) {
+                return true;
+            }
+            // 55000 is broad; this message is the database refusing connections for a while (ALLOW_CONNECTIONS).
+            if ("55000".equals(state)
+                    && String.valueOf(t.getMessage()).contains("not currently accepting connections")) {
                 return true;
             }
         }

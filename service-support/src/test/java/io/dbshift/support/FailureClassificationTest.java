@@ -21,6 +21,13 @@ class FailureClassificationTest {
         assertTrue(Retries.isTransient(new SQLException("deadlock detected", "40P01")));
         assertTrue(Retries.isTransient(new SQLException("the database system is shutting down", "57P03")));
         assertTrue(Retries.isTransient(new CompletionException(new OptimisticLockException("row was updated"))));
+        assertTrue(
+                Retries.isTransient(
+                        new io.vertx.core.VertxException(
+                                "Failed to read any response from the server, the underlying connection may have been lost unexpectedly.")));
+        assertTrue(Retries.isTransient(
+                new SQLException("database \"dbshift_orchestrator\" is not currently accepting connections", "55000")));
+        assertTrue(Retries.isTransient(new SQLException("sorry, too many clients already", "53300")));
     }
 
     @Test
@@ -28,6 +35,7 @@ class FailureClassificationTest {
         assertFalse(Retries.isTransient(new WireFormatException("not JSON")));
         assertFalse(Retries.isTransient(new PermanentFailure("key reused")));
         assertFalse(Retries.isTransient(new SQLException("relation \"x\" does not exist", "42P01")));
+        assertFalse(Retries.isTransient(new SQLException("cannot drop the currently open database", "55006")));
         assertFalse(Retries.isTransient(new NullPointerException()));
         assertFalse(Retries.isTransient(new CompletionException(new IllegalStateException("a defect"))));
     }

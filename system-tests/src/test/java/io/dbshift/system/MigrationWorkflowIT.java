@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -212,6 +213,25 @@ class MigrationWorkflowIT {
                         .filter(r -> r.value().contains(backfillId + "/result"))
                         .count(),
                 "the redelivered backfill command was executed again");
+        // Re-sent under a new event id (as the orchestrator does when a result never came), the command is
+        // answered with its recorded result: the same figures, where running it again would update 0 rows.
+        CloudEvent original = CloudEvent.parse(commands.get(0).value());
+        kafka.send(
+                Topics.EXECUTOR_COMMANDS,
+                exampleId,
+                CloudEvent.of(backfillId + "/resend-test", "/system-test", original.payload())
+                        .toJson());
+        List<ConsumerRecord<String, String>> answered = kafka.read(
+                Topics.RESULTS,
+                r -> r.value().contains("\"id\":\"" + backfillId + "/result\""),
+                found -> found.size() >= 2,
+                Duration.ofSeconds(60));
+        assertEquals(2, answered.size(), "the re-sent command was not answered");
+        assertEquals(
+                CloudEvent.parse(answered.get(0).value()).data(),
+                CloudEvent.parse(answered.get(1).value()).data(),
+                "the re-sent command was executed again instead of answered with its recorded result");
+
         // The orchestrator ignores the probe's stale result: the example stays completed.
         await().during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(10))
@@ -423,6 +443,57 @@ class MigrationWorkflowIT {
                 events.stream()
                         .filter(e -> e.payload() instanceof MigrationCompleted)
                         .count());
+        assertEquals(
+                "COMPLETED",
+                Json.MAPPER
+                        .readTree(get("/migrations/" + id).body())
+                        .get("phase")
+                        .asText());
+    }
+
+    @Test
+    @Order(7)
+    void aResultLostWhileTheOrchestratorsDatabaseWasAwayIsRecoveredByResendingTheCommand() throws Exception {
+        ServiceProcess orchestrator = stack.service("orchestrator-service");
+        orchestrator.restartWith(
+                Map.of("dbshift.orchestrator.resend-after", "5s", "dbshift.orchestrator.reconcile-interval", "2s"),
+                Duration.ofSeconds(90));
+        HttpResponse<String> submitted = post(
+                "/migrations",
+                request(
+                                "lost-result-" + UUID.randomUUID().toString().substring(0, 8),
+                                "production",
+                                "13",
+                                "ALTER TABLE users ADD COLUMN c13 text;")
+                        .toString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+
+        // The orchestrator's database goes away: every result that arrives now outlasts the retries and is
+        // dead-lettered, lost to the orchestrator.
+        String db = Stack.controlDatabase("orchestrator-service");
+        try (Connection admin = stack.postgres().connect("postgres");
+                Statement s = admin.createStatement()) {
+            s.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
+        }
+        List<ConsumerRecord<String, String>> lost;
+        try {
+            lost = kafka.read(
+                    Topics.deadLetter(Topics.RESULTS),
+                    r -> id.equals(r.key()),
+                    found -> !found.isEmpty(),
+                    Duration.ofMinutes(3));
+        } finally {
+            try (Connection admin = stack.postgres().connect("postgres");
+                    Statement s = admin.createStatement()) {
+                s.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+            }
+        }
+        assertFalse(lost.isEmpty(), "no result was dead-lettered: the scenario did not lose one");
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(3));
+        assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
         assertEquals(
                 "COMPLETED",
                 Json.MAPPER
