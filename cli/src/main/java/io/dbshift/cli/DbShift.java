@@ -156,6 +156,9 @@ public final class DbShift {
                                 .append(f.path("message").asText()));
                 throw new CliException(ExitCode.INVALID, message.toString());
             }
+            if (reply.status() == 413) {
+                throw new CliException(ExitCode.INVALID, file + " is larger than the orchestrator accepts (256 KB)");
+            }
             if (reply.status() != 202) {
                 throw new CliException(
                         ExitCode.UNEXPECTED, "the orchestrator answered " + reply.status() + ": " + reply.body());

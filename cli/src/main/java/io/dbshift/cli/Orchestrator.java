@@ -46,6 +46,8 @@ final class Orchestrator {
     Reply post(String path, String json, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
+                // The orchestrator refuses a body over its limit before it is sent, with a 413 we can report.
+                .expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);

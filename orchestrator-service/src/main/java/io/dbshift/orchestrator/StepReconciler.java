@@ -5,17 +5,14 @@ import io.dbshift.contracts.Phase;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.orchestrator.plan.PlanStep;
 import io.dbshift.orchestrator.workflow.Transition;
+import io.dbshift.support.ApplicationStarted;
 import io.dbshift.support.Outbox;
 import io.dbshift.support.OutboxRelay;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -39,18 +36,15 @@ class StepReconciler {
     @Inject
     OutboxRelay relay;
 
-    private volatile boolean started;
-
-    void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) StartupEvent event) {
-        started = true;
-    }
+    @Inject
+    ApplicationStarted application;
 
     @Scheduled(
             every = "${dbshift.orchestrator.reconcile-interval:30s}",
             delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reconcile() {
-        if (!started) {
+        if (!application.yes()) {
             return Uni.createFrom().voidItem();
         }
         Instant now = Instant.now();
