@@ -1,15 +1,22 @@
 package io.dbshift.contracts.result;
 
+import io.dbshift.contracts.schema.AnalysisRisk;
+import io.dbshift.contracts.schema.Finding;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.StatementAnalysis;
 import java.util.List;
 
-/** The design phase's evidence: the target's current schema and every statement classified. */
+/**
+ * The design phase's evidence: the target's current schema, every statement judged by replaying it on a scratch copy
+ * of the target, the findings about whole scripts and the analysis's risk.
+ */
 public record SchemaAnalyzed(
         String commandId,
         String migrationId,
         String stepId,
         String target,
         SchemaSnapshot snapshot,
-        List<StatementAnalysis> statements)
+        List<StatementAnalysis> statements,
+        List<Finding> findings,
+        AnalysisRisk risk)
         implements StepResult {}
