@@ -54,7 +54,7 @@ public final class Analyzer {
         try (Connection c = target.connect()) {
             stats = TableStats.of(c);
         } catch (SQLException e) {
-            throw new AnalysisException("cannot reach " + target + ": " + e.getMessage(), e);
+            throw new AnalysisException.Unreachable("cannot reach " + target + ": " + e.getMessage(), e);
         }
         try (ScratchDatabase scratch = ScratchDatabase.create(target)) {
             progress.accept("copying the schema of " + target + " into scratch database " + scratch.name());

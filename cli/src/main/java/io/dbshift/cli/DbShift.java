@@ -47,7 +47,8 @@ import picocli.CommandLine.Parameters;
             DbShift.Status.class,
             DbShift.Plan.class,
             DbShift.Report.class,
-            DbShift.Watch.class
+            DbShift.Watch.class,
+            Analyze.class
         },
         footer = {
             "",
@@ -55,6 +56,7 @@ import picocli.CommandLine.Parameters;
             "  dbshift start examples/add-user-avatar.json --watch",
             "  dbshift status            # the newest migration",
             "  dbshift report 3f2c... > report.md",
+            "  dbshift analyze db/migration --against jdbc:postgresql://localhost:5432/shop --fail-on unsafe",
             "",
             "Exit codes: 0 ok, 1 migration failed, 2 invalid, 3 unreachable, 4 not found, 5 timed out.",
             "The orchestrator's URL: --url, else DBSHIFT_URL, else the running local stack, else http://127.0.0.1:8081."

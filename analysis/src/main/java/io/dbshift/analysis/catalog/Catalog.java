@@ -159,8 +159,9 @@ public record Catalog(
                 }
             }
             Map<Long, Trigger> triggers = new LinkedHashMap<>();
-            try (ResultSet rs = s.executeQuery("SELECT oid, tgrelid, tgname, pg_get_triggerdef(oid) || ' ' || tgenabled::text"
-                    + " FROM pg_trigger WHERE NOT tgisinternal ORDER BY oid")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT oid, tgrelid, tgname, pg_get_triggerdef(oid) || ' ' || tgenabled::text"
+                            + " FROM pg_trigger WHERE NOT tgisinternal ORDER BY oid")) {
                 while (rs.next()) {
                     if (relations.containsKey(rs.getLong(2))) {
                         triggers.put(

@@ -42,8 +42,10 @@ public final class Judge {
         Verdict v = new Verdict();
         for (Change c : o.changes()) {
             if (o.createdInScript().contains(c.relation())) {
-                v.add(ChangeClass.NON_BREAKING, "shapes " + o.before().nameOf(c.relation())
-                        + ", which this script created: nothing uses it yet");
+                v.add(
+                        ChangeClass.NON_BREAKING,
+                        "shapes " + o.before().nameOf(c.relation())
+                                + ", which this script created: nothing uses it yet");
             } else {
                 change(o, c, v);
             }
@@ -72,7 +74,8 @@ public final class Judge {
             Catalog.Relation table = o.before().relations().get(oid);
             String mode = o.locks().get(oid);
             boolean rewrite = o.rewritten().contains(oid);
-            boolean scan = o.scanned().contains(oid);
+            // A data change's plan on the scratch copy's empty tables says nothing about the target's.
+            boolean scan = o.scanned().contains(oid) && !o.shape().isDataChange();
             boolean indexBuilt = o.changes().stream()
                     .anyMatch(c -> c.relation() == oid
                             && (c.what() == Change.What.INDEX_ADDED || c.what() == Change.What.INDEX_REBUILT));
@@ -124,7 +127,8 @@ public final class Judge {
         String size = rows == null ? "" : " (~" + rows + " rows by the target's planner)";
         v.add(ChangeClass.DATA_MIGRATION, verb + " " + what + size);
         boolean existing = o.locks().keySet().stream()
-                .anyMatch(oid -> o.before().relations().containsKey(oid) && !o.createdInScript().contains(oid));
+                .anyMatch(oid -> o.before().relations().containsKey(oid)
+                        && !o.createdInScript().contains(oid));
         boolean large = rows == null || rows >= LARGE_DATA_CHANGE_ROWS;
         if (existing && large && Set.of("UPDATE", "DELETE", "MERGE").contains(verb)) {
             v.unsafe = true;
@@ -221,7 +225,11 @@ public final class Judge {
                     v.alternatives.add("DROP INDEX CONCURRENTLY " + c.object() + " (outside a transaction)");
                 }
             }
-            case INDEX_REBUILT -> v.add(ChangeClass.NON_BREAKING, "rebuilds index " + c.object());
+            case INDEX_REBUILT -> {
+                if (!rewrote) {
+                    v.add(ChangeClass.NON_BREAKING, "rebuilds index " + c.object());
+                }
+            }
             case TRIGGER_ADDED -> v.add(ChangeClass.NON_BREAKING, "adds trigger " + c.object());
             case TRIGGER_DROPPED -> v.add(ChangeClass.NON_BREAKING, "drops trigger " + c.object());
             case TRIGGER_CHANGED -> v.add(ChangeClass.NON_BREAKING, "changes trigger " + c.object());

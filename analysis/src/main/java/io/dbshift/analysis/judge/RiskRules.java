@@ -31,8 +31,9 @@ public final class RiskRules {
             String where = "version " + s.version() + " statement " + s.index();
             double blocking = 0;
             boolean unknown = false;
+            boolean rowLocks = s.classification() == ChangeClass.DATA_MIGRATION && s.unsafe();
             for (TableLock l : s.locks()) {
-                if (!l.blocks().equals("nothing") && (l.rewrite() || l.scan())) {
+                if (rowLocks || !l.blocks().equals("nothing") && (l.rewrite() || l.scan())) {
                     if (l.estimatedSeconds() == null) {
                         unknown = true;
                     } else {
@@ -50,7 +51,8 @@ public final class RiskRules {
                         + s.reason());
             } else if (s.unsafe()) {
                 level = Math.max(level, 1);
-                reasons.add(where + " is unsafe on a larger table: " + s.reason());
+                reasons.add(where + " is unsafe, though short on this target (~" + Seconds.format(blocking) + "): "
+                        + s.reason());
             } else if (s.classification() == ChangeClass.BREAKING) {
                 level = Math.max(level, 1);
                 reasons.add(where + " tightens a constraint: " + s.reason());

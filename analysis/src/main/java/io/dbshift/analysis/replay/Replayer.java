@@ -10,7 +10,6 @@ import io.dbshift.analysis.sql.Statement;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -139,7 +138,18 @@ public final class Replayer {
             }
         }
         return new Observation(
-                script, statement, shape, false, locks, Set.of(), scanned, changes, before, after, created, lockTimeout,
+                script,
+                statement,
+                shape,
+                false,
+                locks,
+                Set.of(),
+                scanned,
+                changes,
+                before,
+                after,
+                created,
+                lockTimeout,
                 micros);
     }
 

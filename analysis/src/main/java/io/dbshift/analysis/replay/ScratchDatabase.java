@@ -52,7 +52,7 @@ public final class ScratchDatabase implements AutoCloseable {
         try {
             return server.connect();
         } catch (SQLException e) {
-            throw new AnalysisException("cannot reach " + server + ": " + e.getMessage(), e);
+            throw new AnalysisException.Unreachable("cannot reach " + server + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,11 @@
 package io.dbshift.executor.messaging;
 
+import io.dbshift.analysis.Analysis;
+import io.dbshift.analysis.Analyzer;
+import io.dbshift.analysis.Script;
+import io.dbshift.analysis.replay.AnalysisException;
+import io.dbshift.analysis.replay.Server;
+import io.dbshift.analysis.schema.SchemaSnapshotter;
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
@@ -16,12 +22,11 @@ import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
 import io.dbshift.executor.TargetRefusedException;
-import io.dbshift.executor.analysis.MigrationAnalyzer;
-import io.dbshift.executor.analysis.SchemaSnapshotter;
 import io.dbshift.executor.apply.FlywayApplier;
 import io.dbshift.executor.backfill.KeysetBackfill;
 import io.dbshift.support.CommandProcessing;
 import io.dbshift.support.target.TargetDatabases;
+import io.dbshift.support.target.TargetsConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -77,6 +82,9 @@ public class ExecutorCommandConsumer {
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
             return failed(command, e.getMessage(), null);
+        } catch (AnalysisException e) {
+            // A statement PostgreSQL refused on the scratch copy (named by file, line and column), or no scratch copy.
+            return failed(command, e.getMessage(), null);
         } catch (TargetRefusedException e) {
             return failed(command, e.getMessage(), e.sqlState());
         } catch (SQLException e) {
@@ -90,22 +98,35 @@ public class ExecutorCommandConsumer {
         }
     }
 
+    /**
+     * Documents the target's schema, then replays the migration on a scratch copy of it (a database created next to
+     * the target and dropped after) to judge every statement by what PostgreSQL really does.
+     */
     private SchemaAnalyzed analyze(AnalyzeSchema command) throws SQLException {
+        TargetsConfig.Target target = targets.target(command.target());
+        SchemaSnapshot snapshot;
         try (Connection connection = targets.connect(command.target())) {
             connection.setReadOnly(true);
             try (java.sql.Statement s = connection.createStatement()) {
-                s.execute("SET statement_timeout = '"
-                        + targets.target(command.target()).statementTimeout() + "'");
+                s.execute("SET statement_timeout = '" + target.statementTimeout() + "'");
             }
-            SchemaSnapshot snapshot = SchemaSnapshotter.take(connection);
-            return new SchemaAnalyzed(
-                    command.commandId(),
-                    command.migrationId(),
-                    command.stepId(),
-                    command.target(),
-                    snapshot,
-                    MigrationAnalyzer.analyze(snapshot, command.migrations()));
+            snapshot = SchemaSnapshotter.take(connection);
         }
+        Server server = Server.parse(
+                target.jdbcUrl(), target.username(), target.password().orElse(null));
+        List<Script> scripts = command.migrations().stream()
+                .map(m -> new Script(m.version(), "V" + m.version() + "__" + m.description() + ".sql", m.up(), true))
+                .toList();
+        Analysis analysis = new Analyzer().against(server, scripts);
+        return new SchemaAnalyzed(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                snapshot,
+                analysis.statements(),
+                analysis.findings(),
+                analysis.risk());
     }
 
     private MigrationApplied apply(ApplyMigration command) {

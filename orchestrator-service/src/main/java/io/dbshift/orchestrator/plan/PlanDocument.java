@@ -37,7 +37,9 @@ public final class PlanDocument {
         evidence.riskReasons.forEach(r -> md.append("- ").append(r).append("\n"));
 
         md.append(
-                "\n### Schema changes\n\n| version | # | line | class | statement | why |\n|---|---|---|---|---|---|\n");
+                "\n### Schema changes\n\nEach statement was replayed on a scratch copy of the target; locks, rewrites and scans are what"
+                        + " PostgreSQL did there, durations are estimated from the target's table sizes.\n\n"
+                        + "| version | # | line | class | locks | statement | why |\n|---|---|---|---|---|---|---|\n");
         for (StatementAnalysis s : evidence.statements) {
             md.append("| ")
                     .append(s.version())
@@ -47,11 +49,32 @@ public final class PlanDocument {
                     .append(s.line())
                     .append(" | ")
                     .append(s.classification().name().toLowerCase().replace('_', '-'))
+                    .append(s.unsafe() ? " **unsafe**" : "")
+                    .append(" | ")
+                    .append(locks(s))
                     .append(" | `")
                     .append(oneLine(s.sql()))
                     .append("` | ")
                     .append(s.reason())
                     .append(" |\n");
+        }
+        if (!evidence.findings.isEmpty()) {
+            md.append("\nFindings:\n");
+            evidence.findings.forEach(f -> md.append("- ").append(f.message()).append("\n"));
+        }
+        List<StatementAnalysis> withAlternatives = evidence.statements.stream()
+                .filter(s -> s.unsafe() && !s.alternatives().isEmpty())
+                .toList();
+        if (!withAlternatives.isEmpty()) {
+            md.append("\nSafer alternatives:\n");
+            for (StatementAnalysis s : withAlternatives) {
+                md.append("- version ")
+                        .append(s.version())
+                        .append(" statement ")
+                        .append(s.index())
+                        .append(": ");
+                md.append(String.join("; or ", s.alternatives())).append("\n");
+            }
         }
         if (evidence.snapshot != null) {
             md.append("\n### Current schema of ")
@@ -165,5 +188,25 @@ public final class PlanDocument {
     static String oneLine(String sql) {
         String flat = sql.replaceAll("\\s+", " ").strip().replace("|", "\\|");
         return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
+    }
+
+    /** {@code users: ACCESS EXCLUSIVE, rewrite, ~3 s}, one entry per existing table the statement locks. */
+    private static String locks(StatementAnalysis s) {
+        if (s.locks().isEmpty()) {
+            return "";
+        }
+        return String.join(
+                "<br>",
+                s.locks().stream()
+                        .map(l -> l.table() + ": "
+                                + l.mode()
+                                        .replace("Lock", "")
+                                        .replaceAll("([a-z])([A-Z])", "$1 $2")
+                                        .toUpperCase()
+                                + (l.rewrite() ? ", rewrite" : l.scan() ? ", scan" : "")
+                                + (l.estimatedSeconds() == null || l.estimatedSeconds() < 0.05
+                                        ? ""
+                                        : String.format(java.util.Locale.ROOT, ", ~%.1f s", l.estimatedSeconds())))
+                        .toList());
     }
 }

@@ -2,6 +2,7 @@ package io.dbshift.orchestrator.plan;
 
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.request.MigrationRequest;
+import io.dbshift.contracts.schema.AnalysisRisk;
 import io.dbshift.contracts.schema.ChangeClass;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.StatementAnalysis;
@@ -20,6 +21,23 @@ public final class RiskAssessor {
     public static final long LARGE_TABLE_ROWS = 100_000;
 
     private RiskAssessor() {}
+
+    /**
+     * @param analysed the analysis's own risk, judged from replaying the statements on a scratch copy of the target;
+     *     when present it replaces the classification-based rules, and the backfills are added to it
+     */
+    public static Risk assess(
+            MigrationRequest request,
+            SchemaSnapshot snapshot,
+            List<StatementAnalysis> statements,
+            AnalysisRisk analysed) {
+        if (analysed == null) {
+            return assess(request, snapshot, statements);
+        }
+        Risk.Level level = Risk.Level.valueOf(analysed.level().toUpperCase(Locale.ROOT));
+        List<String> reasons = new ArrayList<>(analysed.reasons());
+        return backfills(request, snapshot, level, reasons);
+    }
 
     public static Risk assess(MigrationRequest request, SchemaSnapshot snapshot, List<StatementAnalysis> statements) {
         Risk.Level level = Risk.Level.LOW;
@@ -43,6 +61,14 @@ public final class RiskAssessor {
                 reasons.add(where + ": " + s.reason());
             }
         }
+        if (statements.stream().allMatch(s -> s.classification() == ChangeClass.NON_BREAKING)) {
+            reasons.add(0, "every schema change is non-breaking: old application code keeps working");
+        }
+        return backfills(request, snapshot, level, reasons);
+    }
+
+    private static Risk backfills(
+            MigrationRequest request, SchemaSnapshot snapshot, Risk.Level level, List<String> reasons) {
         for (BackfillSpec b : request.backfills()) {
             long rows = rows(snapshot, b.table());
             if (rows >= LARGE_TABLE_ROWS) {
@@ -52,9 +78,6 @@ public final class RiskAssessor {
             } else {
                 reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows");
             }
-        }
-        if (statements.stream().allMatch(s -> s.classification() == ChangeClass.NON_BREAKING)) {
-            reasons.add(0, "every schema change is non-breaking: old application code keeps working");
         }
         return new Risk(level, reasons);
     }

@@ -3,6 +3,7 @@ package io.dbshift.orchestrator.workflow;
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
+import io.dbshift.contracts.schema.Finding;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.StatementAnalysis;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import java.util.Map;
 public final class Evidence {
     public SchemaSnapshot snapshot;
     public List<StatementAnalysis> statements = new ArrayList<>();
+    /** Findings about whole scripts: CONCURRENTLY in a transaction, DDL and a large data change together, no lock_timeout. */
+    public List<Finding> findings = new ArrayList<>();
+
     public String riskLevel;
     public List<String> riskReasons = new ArrayList<>();
     /** Row counts before the change, by target. */

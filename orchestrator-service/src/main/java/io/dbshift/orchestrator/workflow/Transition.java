@@ -88,7 +88,9 @@ public final class Transition {
                 }
                 evidence.snapshot = analyzed.snapshot();
                 evidence.statements = analyzed.statements();
-                Risk risk = RiskAssessor.assess(state.request(), analyzed.snapshot(), analyzed.statements());
+                evidence.findings = analyzed.findings();
+                Risk risk = RiskAssessor.assess(
+                        state.request(), analyzed.snapshot(), analyzed.statements(), analyzed.risk());
                 evidence.riskLevel = risk.level().label();
                 evidence.riskReasons = risk.reasons();
                 summary = analyzed.snapshot().tables().size() + " tables documented, "
