@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,8 +33,16 @@ public record Catalog(
                     + " AND n.nspname NOT LIKE 'pg_temp%'";
 
     /** @param kind pg_class.relkind: r table, p partitioned table, v view, m materialized view, S sequence, f foreign */
+    /** @param parent the partitioned table this one is a partition of; 0 when it is none */
     public record Relation(
-            long oid, String schema, String name, char kind, long fileNode, char persistence, String definition) {
+            long oid,
+            String schema,
+            String name,
+            char kind,
+            long fileNode,
+            char persistence,
+            String definition,
+            long parent) {
         public String qualified() {
             return schema.equals("public") ? name : schema + "." + name;
         }
@@ -53,8 +62,22 @@ public record Catalog(
             boolean generated,
             boolean identity) {}
 
-    /** @param type pg_constraint.contype: p, u, f, c, x */
-    public record Constraint(long oid, long relation, String name, char type, boolean validated, String definition) {}
+    /**
+     * @param type pg_constraint.contype: p, u, f, c, x
+     * @param columns the constrained columns by number ({@code conkey})
+     * @param referenced for a foreign key, the table it points at; 0 otherwise
+     * @param onDelete for a foreign key, {@code confdeltype}: a no action, r restrict, c cascade, n set null, d default
+     */
+    public record Constraint(
+            long oid,
+            long relation,
+            String name,
+            char type,
+            boolean validated,
+            String definition,
+            List<Integer> columns,
+            long referenced,
+            char onDelete) {}
 
     public record Index(
             long oid, long relation, String name, boolean unique, boolean valid, long fileNode, String definition) {}
@@ -79,13 +102,20 @@ public record Catalog(
         return i != null ? i.name() : "#" + oid;
     }
 
+    private static List<Integer> numbers(String csv) {
+        return csv.isEmpty()
+                ? List.of()
+                : java.util.Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
+    }
+
     public static Catalog take(Connection connection) throws SQLException {
         Map<Long, Relation> relations = new LinkedHashMap<>();
         Map<Long, Index> indexes = new LinkedHashMap<>();
         try (Statement s = connection.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT c.oid, n.nspname, c.relname, c.relkind, c.relfilenode,"
-                    + " c.relpersistence, CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END"
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " c.relpersistence, CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,"
+                    + " CASE WHEN c.relispartition THEN (SELECT inhparent FROM pg_inherits WHERE inhrelid = c.oid)"
+                    + " ELSE 0 END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                     + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + USER_NAMESPACE
                     + " AND c.relname NOT IN " + HISTORY_TABLES + " ORDER BY c.oid")) {
                 while (rs.next()) {
@@ -98,7 +128,8 @@ public record Catalog(
                                     rs.getString(4).charAt(0),
                                     rs.getLong(5),
                                     rs.getString(6).charAt(0),
-                                    rs.getString(7)));
+                                    rs.getString(7),
+                                    rs.getLong(8)));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT c.oid, i.indrelid, c.relname, i.indisunique, i.indisvalid,"
@@ -143,7 +174,8 @@ public record Catalog(
             }
             Map<Long, Constraint> constraints = new LinkedHashMap<>();
             try (ResultSet rs = s.executeQuery("SELECT oid, conrelid, conname, contype, convalidated,"
-                    + " pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid <> 0 ORDER BY oid")) {
+                    + " pg_get_constraintdef(oid), coalesce(array_to_string(conkey, ','), ''), confrelid,"
+                    + " coalesce(nullif(confdeltype, ' '), 'a') FROM pg_constraint WHERE conrelid <> 0 ORDER BY oid")) {
                 while (rs.next()) {
                     if (relations.containsKey(rs.getLong(2))) {
                         constraints.put(
@@ -154,7 +186,10 @@ public record Catalog(
                                         rs.getString(3),
                                         rs.getString(4).charAt(0),
                                         rs.getBoolean(5),
-                                        rs.getString(6)));
+                                        rs.getString(6),
+                                        numbers(rs.getString(7)),
+                                        rs.getLong(8),
+                                        rs.getString(9).charAt(0)));
                     }
                 }
             }

@@ -66,6 +66,22 @@ public final class CatalogDiff {
             if (!Objects.equals(old.definition(), r.definition())) {
                 changes.add(Change.of(What.VIEW_CHANGED, r.oid(), r.qualified(), old.definition(), r.definition()));
             }
+            if (old.parent() != r.parent()) {
+                changes.add(
+                        r.parent() == 0
+                                ? Change.of(
+                                        What.PARTITION_DETACHED,
+                                        r.oid(),
+                                        r.qualified(),
+                                        before.nameOf(old.parent()),
+                                        null)
+                                : Change.of(
+                                        What.PARTITION_ATTACHED,
+                                        r.oid(),
+                                        r.qualified(),
+                                        null,
+                                        after.nameOf(r.parent())));
+            }
             if (old.persistence() != r.persistence()) {
                 changes.add(Change.of(
                         What.PERSISTENCE_CHANGED,
@@ -141,6 +157,12 @@ public final class CatalogDiff {
         for (Constraint c : after.constraints().values()) {
             Constraint old = before.constraints().get(c.oid());
             if (old == null) {
+                old = recreated(before.constraints(), after.constraints(), c, Constraint::relation, Constraint::name);
+            }
+            if (old != null && old.oid() != c.oid() && old.definition().equals(c.definition())) {
+                continue; // ALTER COLUMN TYPE drops and re-creates the constraints on the column: the same rule
+            }
+            if (old == null) {
                 if (before.relations().containsKey(c.relation())) {
                     changes.add(new Change(
                             What.CONSTRAINT_ADDED, c.relation(), c.name(), null, c.definition(), null, c, null));
@@ -156,7 +178,11 @@ public final class CatalogDiff {
             }
         }
         for (Constraint c : before.constraints().values()) {
-            if (!after.constraints().containsKey(c.oid()) && after.relations().containsKey(c.relation())) {
+            Constraint successor =
+                    recreated(after.constraints(), before.constraints(), c, Constraint::relation, Constraint::name);
+            if (!after.constraints().containsKey(c.oid())
+                    && after.relations().containsKey(c.relation())
+                    && (successor == null || !successor.definition().equals(c.definition()))) {
                 changes.add(new Change(
                         What.CONSTRAINT_DROPPED, c.relation(), c.name(), c.definition(), null, null, c, null));
             }
@@ -166,6 +192,12 @@ public final class CatalogDiff {
     private static void indexes(Catalog before, Catalog after, List<Change> changes) {
         for (Index i : after.indexes().values()) {
             Index old = before.indexes().get(i.oid());
+            if (old == null) {
+                old = recreated(before.indexes(), after.indexes(), i, Index::relation, Index::name);
+                if (old != null && !old.definition().equals(i.definition())) {
+                    old = null;
+                }
+            }
             if (old == null) {
                 if (before.relations().containsKey(i.relation())) {
                     changes.add(
@@ -182,11 +214,36 @@ public final class CatalogDiff {
             }
         }
         for (Index i : before.indexes().values()) {
-            if (!after.indexes().containsKey(i.oid()) && after.relations().containsKey(i.relation())) {
+            Index successor = recreated(after.indexes(), before.indexes(), i, Index::relation, Index::name);
+            if (!after.indexes().containsKey(i.oid())
+                    && after.relations().containsKey(i.relation())
+                    && (successor == null || !successor.definition().equals(i.definition()))) {
                 changes.add(
                         new Change(What.INDEX_DROPPED, i.relation(), i.name(), i.definition(), null, null, null, i));
             }
         }
+    }
+
+    /**
+     * The object of the same table and name that took the place of {@code item}: gone from {@code others}' side by
+     * oid, present by name. ALTER COLUMN TYPE re-creates a column's indexes and constraints; REINDEX CONCURRENTLY swaps
+     * a new index in under the old name.
+     */
+    private static <T> T recreated(
+            Map<Long, T> others,
+            Map<Long, T> same,
+            T item,
+            java.util.function.Function<T, Long> relation,
+            java.util.function.Function<T, String> name) {
+        for (Map.Entry<Long, T> e : others.entrySet()) {
+            T other = e.getValue();
+            if (!same.containsKey(e.getKey())
+                    && relation.apply(other).equals(relation.apply(item))
+                    && name.apply(other).equals(name.apply(item))) {
+                return other;
+            }
+        }
+        return null;
     }
 
     private static <T> void named(
@@ -204,8 +261,8 @@ public final class CatalogDiff {
             if (old == null) {
                 changes.add(Change.of(added, relation.apply(item), name.apply(item), null, null));
             } else if (!identity.apply(old).equals(identity.apply(item))) {
-                changes.add(
-                        Change.of(changed, relation.apply(item), name.apply(item), name.apply(old), name.apply(item)));
+                changes.add(Change.of(
+                        changed, relation.apply(item), name.apply(item), identity.apply(old), identity.apply(item)));
             }
         });
         before.forEach((oid, item) -> {

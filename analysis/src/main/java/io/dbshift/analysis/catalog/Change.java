@@ -27,6 +27,8 @@ public record Change(
         RELATION_RENAMED,
         VIEW_CHANGED,
         PERSISTENCE_CHANGED,
+        PARTITION_ATTACHED,
+        PARTITION_DETACHED,
         COLUMN_ADDED,
         COLUMN_DROPPED,
         COLUMN_RENAMED,

@@ -26,8 +26,11 @@ import java.util.Set;
  * added the safe way (NOT VALID, CONCURRENTLY) it is not unsafe: that is the recommended path, not a hazard.
  */
 public final class Judge {
-    /** An UPDATE or DELETE expected to touch at least this many rows is a large one-statement data change. */
-    public static final long LARGE_DATA_CHANGE_ROWS = 10_000;
+    /**
+     * An UPDATE or DELETE expected to touch more rows than one backfill batch holds them all locked for longer than a
+     * batched backfill would.
+     */
+    public static final long LARGE_DATA_CHANGE_ROWS = 1_000;
 
     private final Map<String, TableStats> stats;
     private final Rates rates;
@@ -41,7 +44,14 @@ public final class Judge {
     public StatementAnalysis judge(Observation o, Long rowsEstimate) {
         Verdict v = new Verdict();
         for (Change c : o.changes()) {
-            if (o.createdInScript().contains(c.relation())) {
+            boolean detachedHere = o.changes().stream()
+                    .anyMatch(d -> d.what() == Change.What.PARTITION_DETACHED && d.relation() == c.relation());
+            if (c.what() == Change.What.CONSTRAINT_ADDED && detachedHere) {
+                v.add(
+                        ChangeClass.NON_BREAKING,
+                        "keeps the partition bound of " + o.before().nameOf(c.relation()) + " as constraint "
+                                + c.object());
+            } else if (o.createdInScript().contains(c.relation())) {
                 v.add(
                         ChangeClass.NON_BREAKING,
                         "shapes " + o.before().nameOf(c.relation())
@@ -57,6 +67,8 @@ public final class Judge {
                 .forEach(existingTables::add);
         if (o.shape().isDataChange()) {
             dataChange(o, rowsEstimate, v);
+        } else if (o.shape().kind().equals("REFRESH")) {
+            v.add(ChangeClass.DATA_MIGRATION, "recomputes the rows of " + names(o, existingTables));
         } else if (o.changes().isEmpty()) {
             boolean writesRows =
                     existingTables.stream().anyMatch(oid -> o.locks().get(oid).equals("RowExclusiveLock"));
@@ -69,26 +81,32 @@ public final class Judge {
                 v.add(ChangeClass.NON_BREAKING, o.shape().kind() + " changes no schema object");
             }
         }
+        Map<Long, String> held = new java.util.LinkedHashMap<>();
+        existingTables.forEach(oid -> held.put(oid, o.locks().get(oid)));
+        if (o.shape().isDataChange()) {
+            keyCheckLocks(o, held);
+        }
         List<TableLock> locks = new ArrayList<>();
-        for (long oid : existingTables) {
+        for (Map.Entry<Long, String> lock : held.entrySet()) {
+            long oid = lock.getKey();
             Catalog.Relation table = o.before().relations().get(oid);
-            String mode = o.locks().get(oid);
+            String mode = lock.getValue();
             boolean rewrite = o.rewritten().contains(oid);
             // A data change's plan on the scratch copy's empty tables says nothing about the target's.
             boolean scan = o.scanned().contains(oid) && !o.shape().isDataChange();
             boolean indexBuilt = o.changes().stream()
                     .anyMatch(c -> c.relation() == oid
                             && (c.what() == Change.What.INDEX_ADDED || c.what() == Change.What.INDEX_REBUILT));
-            boolean blocks = LockModes.blocksTheApplication(mode);
+            String blocked = blocks(mode, table.kind());
             boolean rowsChanged =
                     o.shape().isDataChange() && !o.shape().dataChange().equals("INSERT");
             Double seconds = estimate(table.qualified(), rewrite, scan, indexBuilt, rowsChanged ? rowsEstimate : null);
-            locks.add(new TableLock(table.qualified(), mode, LockModes.blocks(mode), rewrite, scan, seconds));
-            if (blocks && (rewrite || scan || indexBuilt) && o.inTransaction()) {
+            locks.add(new TableLock(table.qualified(), mode, blocked, rewrite, scan, seconds));
+            if (!blocked.equals("nothing") && (rewrite || scan || indexBuilt)) {
                 v.unsafe = true;
                 String work = rewrite ? "rewrites" : indexBuilt ? "builds an index on" : "scans";
                 v.hazards.add(work + " " + table.qualified() + " under " + LockModes.display(mode) + ", blocking "
-                        + LockModes.blocks(mode) + (seconds == null ? "" : " for ~" + Seconds.format(seconds)));
+                        + blocked + (seconds == null ? "" : " for ~" + Seconds.format(seconds)));
             }
         }
         List<String> tables =
@@ -112,6 +130,48 @@ public final class Judge {
                 List.copyOf(new LinkedHashSet<>(v.alternatives)),
                 v.unsafe || v.certainBreak,
                 rowsEstimate);
+    }
+
+    /**
+     * What the application is kept from doing by a lock on a relation of this kind: a materialized view cannot be
+     * written, so only ACCESS EXCLUSIVE (which stops its reads) holds the application up there.
+     */
+    static String blocks(String mode, char kind) {
+        if (kind == 'm') {
+            return mode.equals("AccessExclusiveLock") ? "reads" : "nothing";
+        }
+        return LockModes.blocks(mode);
+    }
+
+    /**
+     * The foreign-key checks a data change makes on the target's rows, which the scratch copy's empty tables never
+     * trigger: an INSERT locks the referenced rows FOR KEY SHARE (ROW SHARE on the referenced table); a DELETE checks
+     * the referencing table the same way, or changes its rows for ON DELETE CASCADE / SET NULL / SET DEFAULT (ROW
+     * EXCLUSIVE). PostgreSQL's referential-integrity triggers do exactly this.
+     */
+    private static void keyCheckLocks(Observation o, Map<Long, String> held) {
+        String verb = o.shape().dataChange();
+        for (Map.Entry<Long, String> lock : o.locks().entrySet()) {
+            if (!lock.getValue().equals("RowExclusiveLock")
+                    || !o.before().relations().containsKey(lock.getKey())) {
+                continue;
+            }
+            long table = lock.getKey();
+            for (Catalog.Constraint fk : o.after().constraints().values()) {
+                if (fk.type() != 'f') {
+                    continue;
+                }
+                if (verb.equals("INSERT") && fk.relation() == table && fk.referenced() != table) {
+                    held.merge(fk.referenced(), "RowShareLock", LockModes::stronger);
+                } else if (verb.equals("DELETE") && fk.referenced() == table && fk.relation() != table) {
+                    String mode = "cnd".indexOf(fk.onDelete()) >= 0 ? "RowExclusiveLock" : "RowShareLock";
+                    held.merge(fk.relation(), mode, LockModes::stronger);
+                }
+            }
+        }
+        held.keySet()
+                .removeIf(oid -> !o.before().relations().containsKey(oid)
+                        || o.createdInScript().contains(oid));
     }
 
     private void dataChange(Observation o, Long rows, Verdict v) {
@@ -159,6 +219,13 @@ public final class Judge {
                         + " over the renamed table), switch the code to " + c.after() + ", then drop the view");
             }
             case VIEW_CHANGED -> v.add(ChangeClass.NON_BREAKING, "redefines " + kind + " " + c.object());
+            case PARTITION_DETACHED -> {
+                v.breakCertainly("detaches " + c.object() + " from " + c.before() + ": old code reading " + c.before()
+                        + " no longer sees its rows");
+                v.breaks.add("rows of " + c.object() + " disappear from " + c.before());
+            }
+            case PARTITION_ATTACHED ->
+                v.add(ChangeClass.NON_BREAKING, "attaches " + c.object() + " to " + c.after() + " as a partition");
             case PERSISTENCE_CHANGED ->
                 v.add(
                         ChangeClass.NON_BREAKING,
@@ -202,12 +269,20 @@ public final class Judge {
                 }
             }
             case NOT_NULL_DROPPED -> v.add(ChangeClass.NON_BREAKING, "lets " + c.object() + " be NULL");
-            case DEFAULT_CHANGED ->
-                v.add(
-                        ChangeClass.NON_BREAKING,
-                        (c.after() == null ? "drops the default of " : "sets the default of ")
-                                + c.object()
-                                + (c.after() == null ? "" : " to " + c.after()));
+            case DEFAULT_CHANGED -> {
+                Catalog.Column col = c.column();
+                if (c.after() == null && col.notNull() && !col.identity() && !col.generated()) {
+                    v.breakCertainly("drops the default of NOT NULL column " + c.object()
+                            + ": old code that inserts rows without it fails");
+                    v.breaks.add("inserts that leave out " + c.object() + " fail");
+                } else {
+                    v.add(
+                            ChangeClass.NON_BREAKING,
+                            (c.after() == null ? "drops the default of " : "sets the default of ")
+                                    + c.object()
+                                    + (c.after() == null ? "" : " to " + c.after()));
+                }
+            }
             case CONSTRAINT_ADDED -> constraintAdded(o, c, v);
             case CONSTRAINT_VALIDATED ->
                 v.add(
@@ -240,7 +315,18 @@ public final class Judge {
                 v.breaks.add("function " + c.object() + " disappears");
             }
             case TYPE_ADDED -> v.add(ChangeClass.NON_BREAKING, "adds type " + c.object());
-            case TYPE_CHANGED -> v.add(ChangeClass.NON_BREAKING, "adds values to type " + c.object());
+            case TYPE_CHANGED -> {
+                List<String> old = labels(c.before());
+                List<String> now = labels(c.after());
+                List<String> gone = old.stream().filter(l -> !now.contains(l)).toList();
+                if (gone.isEmpty()) {
+                    v.add(ChangeClass.NON_BREAKING, "adds values to type " + c.object());
+                } else {
+                    v.breakCertainly("removes or renames value " + String.join(", ", gone) + " of type " + c.object()
+                            + ": old code that writes it fails");
+                    v.breaks.add("value " + String.join(", ", gone) + " of " + c.object() + " disappears");
+                }
+            }
             case TYPE_DROPPED -> {
                 v.breakCertainly("drops type " + c.object() + ": old code that uses it fails");
                 v.breaks.add("type " + c.object() + " disappears");
@@ -273,6 +359,24 @@ public final class Judge {
     private static void constraintAdded(Observation o, Change c, Verdict v) {
         Catalog.Constraint k = c.constraint();
         String table = o.before().nameOf(k.relation());
+        List<Integer> added = o.changes().stream()
+                .filter(x -> x.what() == Change.What.COLUMN_ADDED && x.relation() == k.relation())
+                .map(x -> x.column().number())
+                .toList();
+        if (!k.columns().isEmpty() && added.containsAll(k.columns())) {
+            v.add(
+                    ChangeClass.NON_BREAKING,
+                    "adds constraint " + k.name() + " on the new column of " + table + ": old code does not write it");
+            return;
+        }
+        boolean newIndex =
+                o.changes().stream().anyMatch(x -> x.what() == Change.What.INDEX_ADDED && x.relation() == k.relation());
+        if ((k.type() == 'p' || k.type() == 'u') && !newIndex) {
+            v.add(
+                    ChangeClass.NON_BREAKING,
+                    "makes an existing unique index constraint " + k.name() + " on " + table + ": no new restriction");
+            return;
+        }
         switch (k.type()) {
             case 'p', 'u' -> {
                 v.add(
@@ -318,6 +422,13 @@ public final class Judge {
             v.alternatives.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY, in a file or step"
                     + " of its own outside a transaction (it lets writes go on while it builds)");
         }
+    }
+
+    /** An enum's labels from its catalog identity, {@code schema.name:a,b,c}. */
+    private static List<String> labels(String identity) {
+        return identity == null || identity.indexOf(':') < 0
+                ? List.of()
+                : List.of(identity.substring(identity.indexOf(':') + 1).split(","));
     }
 
     private Double estimate(String table, boolean rewrite, boolean scan, boolean indexBuilt, Long rowsChanged) {

@@ -34,7 +34,7 @@ public final class ScriptFindings {
                 outside.add(index);
             }
             TableLock strongest = a.locks().stream()
-                    .filter(l -> LockModes.blocksTheApplication(l.mode()))
+                    .filter(l -> !l.blocks().equals("nothing"))
                     .max((x, y) ->
                             Integer.compare(LockModes.ORDER.indexOf(x.mode()), LockModes.ORDER.indexOf(y.mode())))
                     .orElse(null);

@@ -29,6 +29,15 @@ public final class ScratchDatabase implements AutoCloseable {
 
     /** Creates an empty scratch database on {@code server}'s PostgreSQL. */
     public static ScratchDatabase create(Server server) {
+        return create(server, "template0");
+    }
+
+    /** Creates a scratch database as a copy of another one (which no session may be using). */
+    public static ScratchDatabase copyOf(ScratchDatabase template) {
+        return create(template.admin, template.name());
+    }
+
+    private static ScratchDatabase create(Server server, String template) {
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
         String name = "dbshift_scratch_" + HexFormat.of().formatHex(random);
@@ -36,7 +45,7 @@ public final class ScratchDatabase implements AutoCloseable {
         try (Connection c = connectOrExplain(server);
                 Statement s = c.createStatement()) {
             major = c.getMetaData().getDatabaseMajorVersion();
-            s.execute("CREATE DATABASE " + name + " TEMPLATE template0");
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
         } catch (SQLException e) {
             throw new AnalysisException(
                     "cannot create a scratch database on " + server.withDatabase("postgres") + ": " + e.getMessage()
@@ -100,6 +109,30 @@ public final class ScratchDatabase implements AutoCloseable {
                         schema.toString()),
                 scratch.environment(),
                 "loading " + schema.getFileName() + " into the scratch database");
+        populateMaterializedViews();
+    }
+
+    /**
+     * A schema-only dump creates materialized views WITH NO DATA; on the target they are populated, and REFRESH …
+     * CONCURRENTLY refuses an unpopulated one. Refreshing them over empty tables costs nothing.
+     */
+    private void populateMaterializedViews() {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            List<String> views = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND NOT c.relispopulated"
+                    + " ORDER BY c.oid")) {
+                while (rs.next()) {
+                    views.add(rs.getString(1));
+                }
+            }
+            for (String view : views) {
+                s.execute("REFRESH MATERIALIZED VIEW " + view);
+            }
+        } catch (SQLException e) {
+            throw new AnalysisException("cannot populate the scratch copy's materialized views: " + e.getMessage(), e);
+        }
     }
 
     public Connection connect() throws SQLException {
