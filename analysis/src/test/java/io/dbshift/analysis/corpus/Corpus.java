@@ -20,7 +20,7 @@ import java.util.TreeSet;
 /**
  * The measured ground-truth corpus: a base schema with data ({@code corpus/base.sql}) and statements
  * ({@code corpus/statements.json}), each judged against a fresh copy of the base. {@link CorpusGroundTruthTest} proves
- * the {@code locks}, {@code rewrites} and {@code blocks} of every entry on PostgreSQL itself; {@code classification}
+ * the {@code locks}, {@code rewrites}, {@code scans} and {@code blocks} of every entry on PostgreSQL itself; {@code classification}
  * and {@code unsafe} are judgements that follow the rules written in the entry's {@code why}.
  *
  * <p>Every statement is meant to run in a session whose TimeZone is {@link #TIME_ZONE}: whether timestamp →
@@ -79,6 +79,8 @@ public record Corpus(String baseSql, List<Entry> entries) {
      *
      * @param locks for every table, view or materialized view of base.sql the statement locks, the strongest mode
      * @param rewrites the base relations whose relfilenode changes (their heap is written anew)
+     * @param scans the base relations the statement reads from end to end: a sequential scan of its own, or the heap
+     *     scan of a rewrite, a validation or an index build (as {@code pg_stat_*_tables.seq_scan} counts them)
      * @param blocks for every base relation an application's read ({@code SELECT}) or write ({@code UPDATE}) cannot
      *     proceed on while the statement holds its locks, which of the two are blocked
      * @param unsafe whether it blocks reads or writes for a time that grows with the table, or breaks old clients
@@ -88,17 +90,24 @@ public record Corpus(String baseSql, List<Entry> entries) {
             Classification classification,
             Map<String, LockMode> locks,
             List<String> rewrites,
+            List<String> scans,
             Map<String, Set<Access>> blocks,
             boolean unsafe,
             String why) {
         public Expectation {
-            if (classification == null || locks == null || rewrites == null || blocks == null || why == null) {
+            if (classification == null
+                    || locks == null
+                    || rewrites == null
+                    || scans == null
+                    || blocks == null
+                    || why == null) {
                 throw new IllegalArgumentException(
-                        "an expectation needs classification, locks, rewrites, blocks and why");
+                        "an expectation needs classification, locks, rewrites, scans, blocks and why");
             }
             // Sorted, so that two expectations compare and print the same way whatever the JSON's order.
             locks = Collections.unmodifiableSortedMap(new TreeMap<>(locks));
             rewrites = List.copyOf(new TreeSet<>(rewrites));
+            scans = List.copyOf(new TreeSet<>(scans));
             SortedMap<String, Set<Access>> sortedBlocks = new TreeMap<>();
             blocks.forEach((relation, accesses) ->
                     sortedBlocks.put(relation, Collections.unmodifiableSortedSet(new TreeSet<>(accesses))));

@@ -29,21 +29,24 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Measures what a corpus statement does on PostgreSQL itself, without any analyser: the table locks its backend holds
- * (from {@code pg_locks}), the relations whose relfilenode it changes, and which application reads and writes it holds
- * up (by trying them from another session under a short lock_timeout).
+ * or waits for (from {@code pg_locks}), the relations whose relfilenode it changes, the relations it reads in full (from
+ * the statistics' sequential-scan counts), and which application reads and writes it holds up (by trying them from
+ * another session under a short lock_timeout).
  *
  * <p>Every entry runs on its own copy of the base database. A transactional statement runs in session A inside a
  * transaction that is kept open while session B looks at it, then rolled back. A statement that cannot run in a
- * transaction block (CONCURRENTLY, VACUUM) is made to wait instead: session C holds a REPEATABLE READ snapshot and an
- * ACCESS SHARE lock on every base relation, so the statement stops at its first wait for older snapshots or lockers,
- * and B looks at it there.
+ * transaction block (CONCURRENTLY, VACUUM) is made to wait instead, by blocker sessions that hold a REPEATABLE READ
+ * snapshot and ACCESS SHARE on every base relation, and B looks at it at each wait.
  */
 final class GroundTruth implements AutoCloseable {
     static final String BASE_DATABASE = "corpus_base";
     static final String SCRATCH_DATABASE = "corpus_gt";
 
-    /** Long enough that an unblocked SELECT or UPDATE always gets its lock, short enough to keep the corpus fast. */
-    private static final String PROBE_LOCK_TIMEOUT = "50ms";
+    /**
+     * How long a probe waits for its lock before it counts as blocked. A lock nobody conflicts with is granted without
+     * waiting at all, so this only has to be short enough to keep the corpus fast.
+     */
+    private static final String PROBE_LOCK_TIMEOUT = "10ms";
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -52,7 +55,8 @@ final class GroundTruth implements AutoCloseable {
     private static final int MAX_WAITS = 10;
 
     /** What one statement was measured to do. */
-    record Measurement(Map<String, LockMode> locks, List<String> rewrites, Map<String, Set<Access>> blocks) {}
+    record Measurement(
+            Map<String, LockMode> locks, List<String> rewrites, List<String> scans, Map<String, Set<Access>> blocks) {}
 
     /**
      * A table, partitioned table, view or materialized view of the base schema. Oids survive CREATE DATABASE ...
@@ -141,10 +145,12 @@ final class GroundTruth implements AutoCloseable {
             s.execute(entry.sql());
         }
         Map<Long, Long> after = fileNodes(a);
+        // The statement's own counts, before commit: nobody else's scans are in them.
+        List<String> scans = scanned(a, "pg_stat_xact_user_tables", Map.of());
         Map<String, LockMode> locks = locks(b, pid);
         Map<String, Set<Access>> blocks = probe(b);
         a.rollback();
-        return new Measurement(locks, rewritten(before, after), blocks);
+        return new Measurement(locks, rewritten(before, after), scans, blocks);
     }
 
     /**
@@ -160,6 +166,7 @@ final class GroundTruth implements AutoCloseable {
         Connection blocker = blocker(true);
         try {
             Map<Long, Long> before = fileNodes(b);
+            Map<Long, Long> scansBefore = seqScans(b, "pg_stat_user_tables");
             Future<?> running = runner.submit(() -> {
                 try (Statement s = a.createStatement()) {
                     s.execute(entry.sql());
@@ -188,9 +195,15 @@ final class GroundTruth implements AutoCloseable {
                         + " locks could not be observed; only statements that wait belong in the corpus as"
                         + " non-transactional");
             }
+            // A CONCURRENTLY statement spans several transactions, so its scans are read from the cumulative
+            // statistics, which a backend flushes for certain only when it exits. Nothing else scans meanwhile: the
+            // blockers and probes read LIMIT 0 or update WHERE false, which lock but never start a scan.
+            a.close();
+            awaitExit(b, pid);
             return new Measurement(
                     Collections.unmodifiableSortedMap(locks),
                     rewritten(before, fileNodes(b)),
+                    scanned(b, "pg_stat_user_tables", scansBefore),
                     Collections.unmodifiableSortedMap(blocks));
         } finally {
             blocker.close();
@@ -279,7 +292,7 @@ final class GroundTruth implements AutoCloseable {
             s.execute("SET lock_timeout = '" + PROBE_LOCK_TIMEOUT + "'");
             for (Relation r : baseRelations.values()) {
                 Set<Access> accesses = EnumSet.noneOf(Access.class);
-                if (isBlocked(s, "SELECT 1 FROM " + quote(r.name()) + " LIMIT 1")) {
+                if (isBlocked(s, "SELECT 1 FROM " + quote(r.name()) + " LIMIT 0")) {
                     accesses.add(Access.READS);
                 }
                 if (r.writable()
@@ -324,6 +337,54 @@ final class GroundTruth implements AutoCloseable {
         return nodes;
     }
 
+    /** Sequential scans (including the heap scans of index builds, rewrites and validations) per base relation. */
+    private Map<Long, Long> seqScans(Connection c, String view) throws SQLException {
+        Map<Long, Long> scans = new HashMap<>();
+        try (Statement s = c.createStatement()) {
+            // Statistics are otherwise cached for the rest of the transaction.
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("SELECT relid::bigint, seq_scan FROM " + view)) {
+                while (rs.next()) {
+                    if (baseRelations.containsKey(rs.getLong(1))) {
+                        scans.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return scans;
+    }
+
+    /** Base relations scanned since the given counts. */
+    private List<String> scanned(Connection c, String view, Map<Long, Long> before) throws SQLException {
+        List<String> names = new ArrayList<>();
+        seqScans(c, view).forEach((oid, count) -> {
+            if (count > before.getOrDefault(oid, 0L)) {
+                names.add(baseRelations.get(oid).name());
+            }
+        });
+        return List.copyOf(new TreeSet<>(names));
+    }
+
+    private static void awaitExit(Connection observer, long pid) throws SQLException, TimeoutException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        try (PreparedStatement alive =
+                observer.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            alive.setLong(1, pid);
+            while (true) {
+                try (ResultSet rs = alive.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("backend " + pid + " did not exit within " + PATIENCE);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+            }
+        }
+    }
+
     /** Base relations with storage whose relfilenode changed; a dropped relation was not rewritten. */
     private List<String> rewritten(Map<Long, Long> before, Map<Long, Long> after) {
         List<String> names = new ArrayList<>();
@@ -357,10 +418,9 @@ final class GroundTruth implements AutoCloseable {
         try (Connection c = pg.connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + SCRATCH_DATABASE + " WITH (FORCE)");
-            // FILE_COPY (PostgreSQL 15+) copies the files after a checkpoint instead of WAL-logging every page: with
-            // nothing dirty that is several times faster per entry.
-            String strategy = c.getMetaData().getDatabaseMajorVersion() >= 15 ? " STRATEGY FILE_COPY" : "";
-            s.execute("CREATE DATABASE " + SCRATCH_DATABASE + " TEMPLATE " + BASE_DATABASE + strategy);
+            // The default strategy (WAL_LOG on 15+) measured faster here than FILE_COPY, whose checkpoint per copy
+            // costs more than logging a 25 MB database.
+            s.execute("CREATE DATABASE " + SCRATCH_DATABASE + " TEMPLATE " + BASE_DATABASE);
         }
     }
 
