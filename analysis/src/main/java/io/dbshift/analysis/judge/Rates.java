@@ -12,5 +12,5 @@ package io.dbshift.analysis.judge;
  */
 public record Rates(
         double rewriteBytesPerSecond, double scanBytesPerSecond, double indexBytesPerSecond, double rowsPerSecond) {
-    public static final Rates DEFAULT = new Rates(60e6, 400e6, 40e6, 150_000);
+    public static final Rates DEFAULT = new Rates(150e6, 1e9, 200e6, 200_000);
 }
