@@ -31,6 +31,7 @@ import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.schema.AnalysisRisk;
 import io.dbshift.contracts.schema.ChangeClass;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.StatementAnalysis;
@@ -94,7 +95,10 @@ class TransitionTest {
                             "ALTER TABLE users ADD COLUMN avatar_url text",
                             ChangeClass.NON_BREAKING,
                             "adds column avatar_url (nullable)",
-                            List.of("users"))));
+                            List.of("users"))),
+                    List.of(),
+                    new AnalysisRisk(
+                            "Low", List.of("every statement is non-breaking and takes its locks only briefly")));
         } else if (c instanceof CaptureBaseline) {
             return new BaselineCaptured(id, "m1", step, target, Map.of("users", 200_000L));
         } else if (c instanceof ApplyMigration) {
