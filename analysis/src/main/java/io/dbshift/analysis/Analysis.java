@@ -11,6 +11,7 @@ import java.util.List;
  * @param server the PostgreSQL version the statements were replayed on (the target's own)
  * @param against what the scratch copy was made from: the target's URL without its password, a schema file, or
  *     {@code empty database}
+ * @param alreadyApplied versions the target's migration history records as applied: part of its schema, not replayed
  * @param millis how long the analysis took, scratch database included
  */
 public record Analysis(
@@ -20,4 +21,5 @@ public record Analysis(
         List<StatementAnalysis> statements,
         List<Finding> findings,
         AnalysisRisk risk,
+        List<String> alreadyApplied,
         long millis) {}

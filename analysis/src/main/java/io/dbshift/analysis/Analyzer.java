@@ -9,6 +9,7 @@ import io.dbshift.analysis.judge.RiskRules;
 import io.dbshift.analysis.judge.ScriptFindings;
 import io.dbshift.analysis.judge.TableStats;
 import io.dbshift.analysis.replay.AnalysisException;
+import io.dbshift.analysis.replay.AppliedVersions;
 import io.dbshift.analysis.replay.Observation;
 import io.dbshift.analysis.replay.Replayer;
 import io.dbshift.analysis.replay.ScratchDatabase;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -37,10 +39,20 @@ public final class Analyzer {
 
     private final Rates rates;
     private final Consumer<String> progress;
+    private final String lockTimeout;
 
-    public Analyzer(Rates rates, Consumer<String> progress) {
+    /**
+     * @param lockTimeout the {@code lock_timeout} the migration tool sets on its session before it runs a script (the
+     *     executor's {@code dbshift.executor.lock-timeout}); null when it sets none
+     */
+    public Analyzer(Rates rates, Consumer<String> progress, String lockTimeout) {
         this.rates = rates;
         this.progress = progress;
+        this.lockTimeout = lockTimeout;
+    }
+
+    public Analyzer(Rates rates, Consumer<String> progress) {
+        this(rates, progress, null);
     }
 
     public Analyzer() {
@@ -51,15 +63,27 @@ public final class Analyzer {
     public Analysis against(Server target, List<Script> scripts) {
         long started = System.currentTimeMillis();
         Map<String, TableStats> stats;
+        Set<String> applied;
         try (Connection c = target.connect()) {
             stats = TableStats.of(c);
+            applied = AppliedVersions.of(c);
         } catch (SQLException e) {
             throw new AnalysisException.Unreachable("cannot reach " + target + ": " + e.getMessage(), e);
+        }
+        List<String> alreadyApplied = scripts.stream()
+                .map(Script::version)
+                .filter(v -> applied.contains(AppliedVersions.normalize(v)))
+                .toList();
+        List<Script> pending = scripts.stream()
+                .filter(s -> !applied.contains(AppliedVersions.normalize(s.version())))
+                .toList();
+        if (!alreadyApplied.isEmpty()) {
+            progress.accept("already applied on " + target + ", not replayed: " + String.join(", ", alreadyApplied));
         }
         try (ScratchDatabase scratch = ScratchDatabase.create(target)) {
             progress.accept("copying the schema of " + target + " into scratch database " + scratch.name());
             scratch.copySchemaOf(target);
-            return replay(scratch, scripts, stats, Optional.of(target), target.toString(), started);
+            return replay(scratch, pending, stats, Optional.of(target), target.toString(), alreadyApplied, started);
         }
     }
 
@@ -99,7 +123,7 @@ public final class Analyzer {
         public Analysis analyze(List<Script> scripts) {
             long started = System.currentTimeMillis();
             try (ScratchDatabase scratch = ScratchDatabase.copyOf(template)) {
-                return replay(scratch, scripts, stats, Optional.of(target), target.toString(), started);
+                return replay(scratch, scripts, stats, Optional.of(target), target.toString(), List.of(), started);
             }
         }
 
@@ -115,7 +139,7 @@ public final class Analyzer {
         try (ScratchDatabase scratch = ScratchDatabase.create(server)) {
             progress.accept("loading " + schema + " into scratch database " + scratch.name());
             scratch.loadSchemaFile(schema);
-            return replay(scratch, scripts, Map.of(), Optional.empty(), "schema file " + schema, started);
+            return replay(scratch, scripts, Map.of(), Optional.empty(), "schema file " + schema, List.of(), started);
         }
     }
 
@@ -123,7 +147,7 @@ public final class Analyzer {
     public Analysis fromEmpty(Server server, List<Script> scripts) {
         long started = System.currentTimeMillis();
         try (ScratchDatabase scratch = ScratchDatabase.create(server)) {
-            return replay(scratch, scripts, Map.of(), Optional.empty(), "an empty database", started);
+            return replay(scratch, scripts, Map.of(), Optional.empty(), "an empty database", List.of(), started);
         }
     }
 
@@ -133,15 +157,16 @@ public final class Analyzer {
             Map<String, TableStats> stats,
             Optional<Server> target,
             String against,
+            List<String> alreadyApplied,
             long started) {
-        Judge judge = new Judge(stats, rates);
+        Judge judge = new Judge(stats, rates, target.isPresent());
         Map<Script, List<Observation>> observed = new LinkedHashMap<>();
         Map<Script, List<StatementAnalysis>> judged = new LinkedHashMap<>();
         String version;
         try (Connection c = scratch.connect();
                 Connection t = target.isPresent() ? target.get().connect() : null) {
             version = c.getMetaData().getDatabaseProductVersion();
-            new Replayer(c).replay(scripts, o -> {
+            new Replayer(c, lockTimeout).replay(scripts, o -> {
                 Long rows = o.shape().isDataChange() && t != null ? plannedRows(t, o, stats) : null;
                 StatementAnalysis a = judge.judge(o, rows);
                 observed.computeIfAbsent(o.script(), s -> new ArrayList<>()).add(o);
@@ -167,6 +192,7 @@ public final class Analyzer {
                 statements,
                 findings,
                 RiskRules.assess(statements, findings, stats),
+                alreadyApplied,
                 System.currentTimeMillis() - started);
     }
 

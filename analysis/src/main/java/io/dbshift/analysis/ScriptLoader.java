@@ -78,13 +78,15 @@ public final class ScriptLoader {
         Path metadata = up.resolveSibling("metadata.toml");
         boolean transactional = !(Files.exists(metadata)
                 && NO_TRANSACTION.matcher(read(metadata)).find());
-        return new Script(version, root.relativize(up).toString(), read(up), transactional);
+        Script.Runner runner =
+                up.getFileName().toString().equals("up.sql") ? Script.Runner.DIESEL : Script.Runner.OTHER;
+        return new Script(version, root.relativize(up).toString(), read(up), transactional, runner);
     }
 
     private static Script file(Path file, String name) {
         Matcher m = FLYWAY.matcher(file.getFileName().toString());
         String version = m.matches() ? m.group(1) : file.getFileName().toString();
-        return new Script(version, name, read(file), true);
+        return new Script(version, name, read(file), true, m.matches() ? Script.Runner.FLYWAY : Script.Runner.OTHER);
     }
 
     /** Diesel's order: the folder's prefix before the first '_' with '-' removed, compared as a string. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dbshift.analysis.judge.Rates;
 import io.dbshift.analysis.replay.AnalysisException;
 import io.dbshift.analysis.replay.ReplayFailure;
 import io.dbshift.analysis.replay.Server;
@@ -190,6 +191,85 @@ class AnalyzerTest {
         assertEquals(ChangeClass.NON_BREAKING, s.classification(), s.reason());
         assertFalse(lockOn(s, "accounts").rewrite(), "raising a numeric's precision does not rewrite on 15");
         assertEquals(null, lockOn(s, "accounts").estimatedSeconds(), "no sizes without a target");
+    }
+
+    @Test
+    void versionsTheTargetsHistoryRecordsAreNotReplayedAgain() throws Exception {
+        try (Connection c = postgres.connect("analysis_target");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS flyway_schema_history (version text, success boolean)");
+            s.execute("INSERT INTO flyway_schema_history VALUES ('1.1', true)");
+        }
+        try {
+            Analysis a = analyzer.against(
+                    target,
+                    List.of(
+                            script("1_1", "ALTER TABLE users ADD COLUMN email text"),
+                            script("2", "ALTER TABLE users ADD COLUMN nick text")));
+            assertEquals(List.of("1_1"), a.alreadyApplied());
+            assertEquals(1, a.statements().size());
+            assertEquals("2", a.statements().get(0).version());
+        } finally {
+            try (Connection c = postgres.connect("analysis_target");
+                    Statement s = c.createStatement()) {
+                s.execute("DROP TABLE flyway_schema_history");
+            }
+        }
+    }
+
+    @Test
+    void aServerWideStatementIsNeverRunOnTheTargetsServer() throws Exception {
+        Analysis a = analyse("CREATE ROLE dbshift_analysis_probe;\nALTER TABLE users ADD COLUMN nick text;");
+        assertTrue(
+                a.statements().get(0).reason().contains("not replayed"),
+                a.statements().get(0).reason());
+        assertTrue(a.findings().stream().anyMatch(f -> f.code().equals("server-wide-statement")));
+        try (Connection c = postgres.connect("postgres");
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = 'dbshift_analysis_probe'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "the analysis created a role on the server");
+        }
+    }
+
+    @Test
+    void theLockTimeoutTheToolSetsCountsAsSet() {
+        Analysis a = new Analyzer(Rates.DEFAULT, line -> {}, "2s")
+                .against(target, List.of(script("2", "ALTER TABLE users ADD COLUMN nick text")));
+        assertTrue(a.findings().isEmpty(), a.findings().toString());
+    }
+
+    @Test
+    void flywayRunsAFileOfOnlyConcurrentStatementsOutsideATransactionButRefusesAMix() {
+        Script alone = new Script(
+                "3",
+                "V3__idx.sql",
+                "CREATE INDEX CONCURRENTLY users_age_idx ON users (age)",
+                true,
+                Script.Runner.FLYWAY);
+        assertTrue(analyzer.against(target, List.of(alone)).findings().isEmpty());
+        Script mixed = new Script(
+                "3",
+                "V3__idx.sql",
+                "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nick text;\n"
+                        + "CREATE INDEX CONCURRENTLY users_age_idx ON users (age);",
+                true,
+                Script.Runner.FLYWAY);
+        assertEquals(
+                "concurrently-in-transaction",
+                analyzer.against(target, List.of(mixed)).findings().get(0).code());
+    }
+
+    @Test
+    void aTableAnEarlierFileOfTheMigrationCreatedIsNewAndEmpty() {
+        Analysis a = analyzer.against(
+                target,
+                List.of(
+                        script("2", "CREATE TABLE coupons (id bigint PRIMARY KEY, code text)"),
+                        script("3", "CREATE INDEX coupons_code_idx ON coupons (code)")));
+        StatementAnalysis index = a.statements().get(1);
+        assertFalse(index.unsafe(), index.reason());
+        assertTrue(index.locks().isEmpty(), index.locks().toString());
     }
 
     static int scratchDatabases() throws Exception {

@@ -83,6 +83,12 @@ final class Analyze extends DbShift.Verb {
     @Option(names = "--verbose", description = "Print each step of the analysis on standard error.")
     boolean verbose;
 
+    @Option(
+            names = "--lock-timeout",
+            paramLabel = "DURATION",
+            description = "The lock_timeout your migration tool sets before each file (e.g. 2s), if it sets one.")
+    String lockTimeout;
+
     @Override
     public Integer call() {
         if (failOn != null && !List.of("breaking", "unsafe").contains(failOn)) {
@@ -95,11 +101,14 @@ final class Analyze extends DbShift.Verb {
             throw new CliException(ExitCode.INVALID, e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
-        Analyzer analyzer = new Analyzer(Rates.DEFAULT, line -> {
-            if (verbose) {
-                err.println("  " + line);
-            }
-        });
+        Analyzer analyzer = new Analyzer(
+                Rates.DEFAULT,
+                line -> {
+                    if (verbose) {
+                        err.println("  " + line);
+                    }
+                },
+                lockTimeout);
         Analysis analysis;
         try {
             List<Script> scripts = ScriptLoader.load(paths);
@@ -130,6 +139,9 @@ final class Analyze extends DbShift.Verb {
     static void print(Analysis a, PrintWriter out) {
         out.println(a.statements().size() + " statements in " + a.scripts() + " files, replayed on " + a.server()
                 + " against " + a.against() + " (" + Seconds.format(a.millis() / 1000.0) + ")");
+        if (!a.alreadyApplied().isEmpty()) {
+            out.println("already applied on the target, not replayed: " + String.join(", ", a.alreadyApplied()));
+        }
         Map<String, List<Finding>> findings = a.findings().stream().collect(Collectors.groupingBy(Finding::version));
         String version = null;
         for (StatementAnalysis s : a.statements()) {
@@ -155,9 +167,12 @@ final class Analyze extends DbShift.Verb {
                         + ")" + (l.rewrite() ? ", rewrites it" : l.scan() ? ", scans it" : "")
                         + (l.estimatedSeconds() == null || l.estimatedSeconds() == 0
                                 ? ""
-                                : l.blocks().equals("nothing")
-                                        ? ", the rows it changes stay locked ~" + Seconds.format(l.estimatedSeconds())
-                                        : ", ~" + Seconds.format(l.estimatedSeconds()) + " on the target"));
+                                : !l.blocks().equals("nothing")
+                                        ? ", ~" + Seconds.format(l.estimatedSeconds()) + " on the target"
+                                        : s.classification() == ChangeClass.DATA_MIGRATION
+                                                ? ", the rows it changes stay locked ~"
+                                                        + Seconds.format(l.estimatedSeconds())
+                                                : ""));
             }
             s.breaks().forEach(b -> out.println("       breaks: " + b));
             if (s.unsafe()) {

@@ -34,14 +34,53 @@ public final class Judge {
 
     private final Map<String, TableStats> stats;
     private final Rates rates;
+    private final boolean targetKnown;
 
-    public Judge(Map<String, TableStats> stats, Rates rates) {
+    /**
+     * @param stats the target's tables, by qualified name
+     * @param targetKnown the stats describe a live target, so a table they lack was created by this migration
+     */
+    public Judge(Map<String, TableStats> stats, Rates rates, boolean targetKnown) {
         this.stats = stats;
         this.rates = rates;
+        this.targetKnown = targetKnown;
+    }
+
+    /**
+     * A table this migration created: earlier in the same script, or (against a live target) in an earlier script,
+     * since the target does not have it. It is new and empty; nothing uses it yet.
+     */
+    private boolean isNew(Observation o, long oid) {
+        if (o.createdInScript().contains(oid)) {
+            return true;
+        }
+        return targetKnown
+                && o.before()
+                        .relation(oid)
+                        .filter(Catalog.Relation::isTable)
+                        .map(r -> !stats.containsKey(r.qualified()))
+                        .orElse(false);
     }
 
     /** @param rowsEstimate for a data change, the rows the target's planner expects it to touch; null if unknown */
     public StatementAnalysis judge(Observation o, Long rowsEstimate) {
+        if (!o.replayed()) {
+            return new StatementAnalysis(
+                    o.script().version(),
+                    o.statement().index(),
+                    o.statement().line(),
+                    o.statement().sql(),
+                    ChangeClass.NON_BREAKING,
+                    o.shape().kind() + " acts on the whole server (roles, databases, tablespaces or system settings):"
+                            + " not replayed, so not judged; review it by hand",
+                    List.of(),
+                    o.shape().kind(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    null);
+        }
         Verdict v = new Verdict();
         for (Change c : o.changes()) {
             boolean detachedHere = o.changes().stream()
@@ -51,11 +90,11 @@ public final class Judge {
                         ChangeClass.NON_BREAKING,
                         "keeps the partition bound of " + o.before().nameOf(c.relation()) + " as constraint "
                                 + c.object());
-            } else if (o.createdInScript().contains(c.relation())) {
+            } else if (isNew(o, c.relation())) {
                 v.add(
                         ChangeClass.NON_BREAKING,
                         "shapes " + o.before().nameOf(c.relation())
-                                + ", which this script created: nothing uses it yet");
+                                + ", which this migration created: nothing uses it yet");
             } else {
                 change(o, c, v);
             }
@@ -64,6 +103,7 @@ public final class Judge {
         o.locks().keySet().stream()
                 .filter(oid ->
                         o.before().relation(oid).map(r -> r.kind() != 'S').orElse(false))
+                .filter(oid -> !isNew(o, oid))
                 .forEach(existingTables::add);
         if (o.shape().isDataChange()) {
             dataChange(o, rowsEstimate, v);
@@ -100,7 +140,9 @@ public final class Judge {
             String blocked = blocks(mode, table.kind());
             boolean rowsChanged =
                     o.shape().isDataChange() && !o.shape().dataChange().equals("INSERT");
-            Double seconds = estimate(table.qualified(), rewrite, scan, indexBuilt, rowsChanged ? rowsEstimate : null);
+            // TRUNCATE gives the table a new, empty file: a rewrite in the catalog's eyes, instant in fact.
+            boolean copied = rewrite && !"TRUNCATE".equals(o.shape().dataChange());
+            Double seconds = estimate(table.qualified(), copied, scan, indexBuilt, rowsChanged ? rowsEstimate : null);
             locks.add(new TableLock(table.qualified(), mode, blocked, rewrite, scan, seconds));
             if (!blocked.equals("nothing") && (rewrite || scan || indexBuilt)) {
                 v.unsafe = true;
@@ -149,7 +191,7 @@ public final class Judge {
      * the referencing table the same way, or changes its rows for ON DELETE CASCADE / SET NULL / SET DEFAULT (ROW
      * EXCLUSIVE). PostgreSQL's referential-integrity triggers do exactly this.
      */
-    private static void keyCheckLocks(Observation o, Map<Long, String> held) {
+    private void keyCheckLocks(Observation o, Map<Long, String> held) {
         String verb = o.shape().dataChange();
         for (Map.Entry<Long, String> lock : o.locks().entrySet()) {
             if (!lock.getValue().equals("RowExclusiveLock")
@@ -169,9 +211,7 @@ public final class Judge {
                 }
             }
         }
-        held.keySet()
-                .removeIf(oid -> !o.before().relations().containsKey(oid)
-                        || o.createdInScript().contains(oid));
+        held.keySet().removeIf(oid -> !o.before().relations().containsKey(oid) || isNew(o, oid));
     }
 
     private void dataChange(Observation o, Long rows, Verdict v) {
@@ -187,8 +227,7 @@ public final class Judge {
         String size = rows == null ? "" : " (~" + rows + " rows by the target's planner)";
         v.add(ChangeClass.DATA_MIGRATION, verb + " " + what + size);
         boolean existing = o.locks().keySet().stream()
-                .anyMatch(oid -> o.before().relations().containsKey(oid)
-                        && !o.createdInScript().contains(oid));
+                .anyMatch(oid -> o.before().relations().containsKey(oid) && !isNew(o, oid));
         boolean large = rows == null || rows >= LARGE_DATA_CHANGE_ROWS;
         if (existing && large && Set.of("UPDATE", "DELETE", "MERGE").contains(verb)) {
             v.unsafe = true;

@@ -51,7 +51,15 @@ public final class ScriptFindings {
                 largeData.add(index);
             }
         }
-        if (script.transactional() && !outside.isEmpty()) {
+        if (script.runner() == Script.Runner.FLYWAY && !outside.isEmpty() && outside.size() < observations.size()) {
+            findings.add(new Finding(
+                    script.version(),
+                    "concurrently-in-transaction",
+                    script.name() + ": statement " + join(outside) + " cannot run inside a transaction block and the"
+                            + " others must: Flyway refuses such a file unless mixed = true, and then runs it all"
+                            + " outside a transaction; put statement " + join(outside) + " in a file of its own",
+                    outside));
+        } else if (script.runner() != Script.Runner.FLYWAY && script.transactional() && !outside.isEmpty()) {
             findings.add(new Finding(
                     script.version(),
                     "concurrently-in-transaction",
@@ -71,6 +79,19 @@ public final class ScriptFindings {
                             + " file commits, so also while statement " + join(largeData) + " changes rows: move the"
                             + " data change to a batched backfill after the schema change",
                     both));
+        }
+        List<Integer> serverWide = observations.stream()
+                .filter(o -> !o.replayed())
+                .map(o -> o.statement().index())
+                .toList();
+        if (!serverWide.isEmpty()) {
+            findings.add(new Finding(
+                    script.version(),
+                    "server-wide-statement",
+                    script.name() + ": statement " + join(serverWide) + " changes roles, databases, tablespaces or"
+                            + " system settings, which belong to the whole server: it was not replayed and is not"
+                            + " judged; review it by hand, and know that the migration's rollback will not undo it",
+                    serverWide));
         }
         if (!unguarded.isEmpty()) {
             findings.add(new Finding(

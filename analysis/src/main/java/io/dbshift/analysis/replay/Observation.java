@@ -12,6 +12,8 @@ import java.util.Set;
 /**
  * What replaying one statement on the scratch database showed.
  *
+ * @param replayed false for a statement that acts on the whole server (roles, databases, tablespaces, system
+ *     settings): it is never run on the target's server, so nothing was observed
  * @param inTransaction it ran inside a transaction, so its locks were read from {@code pg_locks}; false for the
  *     statements PostgreSQL refuses to run in one (CONCURRENTLY), whose locks are the documented ones
  * @param locks the strongest mode held on each relation (oid), tables and indexes
@@ -24,6 +26,7 @@ public record Observation(
         Script script,
         Statement statement,
         Shape shape,
+        boolean replayed,
         boolean inTransaction,
         Map<Long, String> locks,
         Set<Long> rewritten,

@@ -37,9 +37,12 @@ public final class Replayer {
     private static final String SCANS = "SELECT relid, seq_scan FROM pg_stat_xact_user_tables";
 
     private final Connection connection;
+    private final String lockTimeout;
 
-    public Replayer(Connection connection) {
+    /** @param lockTimeout set on the session before each script, as the migration tool would; null for none */
+    public Replayer(Connection connection, String lockTimeout) {
         this.connection = connection;
+        this.lockTimeout = lockTimeout;
     }
 
     /** Replays every script in order; each observation is handed over as soon as it is made. */
@@ -51,11 +54,38 @@ public final class Replayer {
             try (java.sql.Statement s = connection.createStatement()) {
                 s.execute("RESET ALL");
             }
+            if (lockTimeout != null) {
+                try (java.sql.PreparedStatement s =
+                        connection.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+                    s.setString(1, lockTimeout);
+                    s.execute();
+                }
+            }
             Set<Long> created = new HashSet<>();
             for (Statement statement : ScriptSplitter.split(script.sql())) {
                 Shape shape = Shape.of(statement.sql());
                 if (shape.transactionControl()) {
-                    continue; // every statement gets its own transaction here; the file's own are findings
+                    continue; // every statement gets its own transaction here
+                }
+                if (shape.serverWide()) {
+                    // Roles, databases, tablespaces and system settings live in the whole server, the target's own:
+                    // replaying them would change it for real.
+                    observer.accept(new Observation(
+                            script,
+                            statement,
+                            shape,
+                            false,
+                            false,
+                            Map.of(),
+                            Set.of(),
+                            Set.of(),
+                            List.of(),
+                            catalog,
+                            catalog,
+                            Set.copyOf(created),
+                            "",
+                            0));
+                    continue;
                 }
                 Observation o = replay(script, statement, shape, catalog, Set.copyOf(created));
                 o.changes().stream()
@@ -103,6 +133,7 @@ public final class Replayer {
                 script,
                 statement,
                 shape,
+                true,
                 true,
                 locks,
                 rewritten(before, after),
@@ -162,6 +193,7 @@ public final class Replayer {
                 script,
                 statement,
                 shape,
+                true,
                 false,
                 locks,
                 rewritten,

@@ -45,7 +45,18 @@ public final class ScratchDatabase implements AutoCloseable {
         try (Connection c = connectOrExplain(server);
                 Statement s = c.createStatement()) {
             major = c.getMetaData().getDatabaseMajorVersion();
-            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
+            String like = "";
+            if (template.equals("template0")) {
+                // The copy sorts and compares text as the target does.
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_encoding_to_char(encoding), datcollate, datctype"
+                        + " FROM pg_database WHERE datname = current_database()")) {
+                    rs.next();
+                    like = " ENCODING '" + rs.getString(1) + "' LC_COLLATE '"
+                            + rs.getString(2).replace("'", "''") + "' LC_CTYPE '"
+                            + rs.getString(3).replace("'", "''") + "'";
+                }
+            }
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template + like);
         } catch (SQLException e) {
             throw new AnalysisException(
                     "cannot create a scratch database on " + server.withDatabase("postgres") + ": " + e.getMessage()
@@ -155,7 +166,13 @@ public final class ScratchDatabase implements AutoCloseable {
         }
         try (Connection c = admin.connect();
                 Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + scratch.database() + " WITH (FORCE)");
+            if (serverMajor >= 13) {
+                s.execute("DROP DATABASE IF EXISTS " + scratch.database() + " WITH (FORCE)");
+            } else {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + scratch.database() + "'");
+                s.execute("DROP DATABASE IF EXISTS " + scratch.database());
+            }
         } catch (SQLException e) {
             System.err.println("dbshift: could not drop scratch database " + scratch.database() + " on " + admin + ": "
                     + e.getMessage() + "; drop it by hand");

@@ -13,7 +13,20 @@ import java.util.Properties;
  * Where a PostgreSQL database is: parsed from a JDBC URL ({@code jdbc:postgresql://host:port/db?user=..&password=..}),
  * the user and password given apart or in the URL. Printed without its password.
  */
-public record Server(String host, int port, String database, String user, String password) {
+public record Server(
+        String host, int port, String database, String user, String password, Map<String, String> parameters) {
+
+    /** libpq's environment variable for each JDBC parameter pg_dump and psql must also honour. */
+    private static final Map<String, String> LIBPQ = Map.of(
+            "sslmode", "PGSSLMODE",
+            "sslrootcert", "PGSSLROOTCERT",
+            "sslcert", "PGSSLCERT",
+            "sslkey", "PGSSLKEY",
+            "options", "PGOPTIONS");
+
+    public Server {
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
 
     public static Server parse(String jdbcUrl, String user, String password) {
         String prefix = "jdbc:postgresql://";
@@ -44,11 +57,13 @@ public record Server(String host, int port, String database, String user, String
         String p = password != null
                 ? password
                 : query.getOrDefault("password", System.getenv().get("PGPASSWORD"));
-        return new Server(host.isEmpty() ? "localhost" : host, port, database, u, p);
+        query.remove("user");
+        query.remove("password");
+        return new Server(host.isEmpty() ? "localhost" : host, port, database, u, p, query);
     }
 
     public Server withDatabase(String name) {
-        return new Server(host, port, name, user, password);
+        return new Server(host, port, name, user, password, parameters);
     }
 
     public String jdbcUrl() {
@@ -66,6 +81,7 @@ public record Server(String host, int port, String database, String user, String
         if (password != null) {
             props.setProperty("password", password);
         }
+        props.putAll(parameters);
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "dbshift-analysis");
         return DriverManager.getConnection(jdbcUrl(), props);
@@ -82,6 +98,11 @@ public record Server(String host, int port, String database, String user, String
         if (password != null) {
             env.put("PGPASSWORD", password);
         }
+        parameters.forEach((key, value) -> {
+            if (LIBPQ.containsKey(key)) {
+                env.put(LIBPQ.get(key), value);
+            }
+        });
         return env;
     }
 

@@ -24,8 +24,11 @@ import net.sf.jsqlparser.statement.update.Update;
  *     null for anything else
  * @param table for a data change or an index, the table it names (as written)
  * @param parsed the SQL parser understood the statement
+ * @param serverWide it acts on the whole server, not the database: roles, role membership, databases, tablespaces,
+ *     system settings
  */
-public record Shape(String kind, String dataChange, String table, boolean parsed, boolean transactionControl) {
+public record Shape(
+        String kind, String dataChange, String table, boolean parsed, boolean transactionControl, boolean serverWide) {
     private static final Set<String> OBJECT_PREFIXES = Set.of(
             "OR",
             "REPLACE",
@@ -49,27 +52,50 @@ public record Shape(String kind, String dataChange, String table, boolean parsed
         List<String> words = Words.of(sql);
         String kind = kind(words);
         boolean control = !words.isEmpty() && TRANSACTION_CONTROL.contains(words.get(0));
+        boolean wide = serverWide(words);
         Optional<net.sf.jsqlparser.statement.Statement> tree = parse(sql);
         if (tree.isEmpty()) {
             String first = words.isEmpty() ? "" : words.get(0);
             // COPY ... FROM is the one data change the SQL parser does not model; it is named by its keyword.
-            return new Shape(kind, first.equals("COPY") ? "COPY" : null, null, false, control);
+            return new Shape(kind, first.equals("COPY") ? "COPY" : null, null, false, control, wide);
         }
         net.sf.jsqlparser.statement.Statement t = tree.get();
         if (t instanceof Insert i) {
-            return new Shape(kind, "INSERT", name(i.getTable()), true, false);
+            return new Shape(kind, "INSERT", name(i.getTable()), true, false, wide);
         } else if (t instanceof Update u) {
-            return new Shape(kind, "UPDATE", name(u.getTable()), true, false);
+            return new Shape(kind, "UPDATE", name(u.getTable()), true, false, wide);
         } else if (t instanceof Delete d) {
-            return new Shape(kind, "DELETE", name(d.getTable()), true, false);
+            return new Shape(kind, "DELETE", name(d.getTable()), true, false, wide);
         } else if (t instanceof Merge m) {
-            return new Shape(kind, "MERGE", name(m.getTable()), true, false);
+            return new Shape(kind, "MERGE", name(m.getTable()), true, false, wide);
         } else if (t instanceof Truncate tr) {
-            return new Shape(kind, "TRUNCATE", name(tr.getTable()), true, false);
+            return new Shape(kind, "TRUNCATE", name(tr.getTable()), true, false, wide);
         } else if (t instanceof CreateIndex c) {
-            return new Shape(kind, null, name(c.getTable()), true, false);
+            return new Shape(kind, null, name(c.getTable()), true, false, wide);
         }
-        return new Shape(kind, null, null, true, control);
+        return new Shape(kind, null, null, true, control, wide);
+    }
+
+    private static final Set<String> SERVER_OBJECTS =
+            Set.of("ROLE", "USER", "GROUP", "DATABASE", "TABLESPACE", "SYSTEM");
+
+    /**
+     * CREATE / ALTER / DROP ROLE, USER, GROUP, DATABASE, TABLESPACE; ALTER SYSTEM; GRANT or REVOKE of a role (no ON:
+     * membership, kept in a catalog shared by every database). CREATE USER MAPPING belongs to one database.
+     */
+    static boolean serverWide(List<String> words) {
+        if (words.size() < 2) {
+            return false;
+        }
+        String verb = words.get(0);
+        if (Set.of("CREATE", "ALTER", "DROP").contains(verb)) {
+            return SERVER_OBJECTS.contains(words.get(1))
+                    && !(words.size() > 2 && words.get(2).equals("MAPPING"));
+        }
+        if (Set.of("GRANT", "REVOKE").contains(verb)) {
+            return !words.contains("ON") && (words.contains("TO") || words.contains("FROM"));
+        }
+        return false;
     }
 
     public boolean isDataChange() {

@@ -33,7 +33,10 @@ import java.util.TreeMap;
  */
 public final class AnalysisBenchmark {
     public static void main(String[] args) throws Exception {
-        Path corpusRoot = Path.of(option(args, "--corpus", "../shared/corpus"));
+        // ./dbshift passes its own folder: the default corpus sits next to the repository, wherever the command runs.
+        Path home = Path.of(System.getProperty("dbshift.home", "."));
+        Path corpusRoot = Path.of(
+                option(args, "--corpus", home.resolve("../shared/corpus").toString()));
         int rows = Integer.parseInt(option(args, "--rows", "1000000"));
         LocalPostgres postgres = LocalPostgres.shared();
         try (Connection c = postgres.connect("postgres")) {

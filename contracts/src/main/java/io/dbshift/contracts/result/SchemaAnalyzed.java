@@ -18,5 +18,13 @@ public record SchemaAnalyzed(
         SchemaSnapshot snapshot,
         List<StatementAnalysis> statements,
         List<Finding> findings,
-        AnalysisRisk risk)
-        implements StepResult {}
+        AnalysisRisk risk,
+        List<String> alreadyApplied)
+        implements StepResult {
+
+    /** @param alreadyApplied versions the target's history records as applied: part of its schema, not replayed */
+    public SchemaAnalyzed {
+        findings = findings == null ? List.of() : List.copyOf(findings);
+        alreadyApplied = alreadyApplied == null ? List.of() : List.copyOf(alreadyApplied);
+    }
+}

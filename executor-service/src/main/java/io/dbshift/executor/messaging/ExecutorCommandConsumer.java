@@ -3,7 +3,9 @@ package io.dbshift.executor.messaging;
 import io.dbshift.analysis.Analysis;
 import io.dbshift.analysis.Analyzer;
 import io.dbshift.analysis.Script;
+import io.dbshift.analysis.judge.Rates;
 import io.dbshift.analysis.replay.AnalysisException;
+import io.dbshift.analysis.replay.ReplayFailure;
 import io.dbshift.analysis.replay.Server;
 import io.dbshift.analysis.schema.SchemaSnapshotter;
 import io.dbshift.contracts.CloudEvent;
@@ -82,8 +84,11 @@ public class ExecutorCommandConsumer {
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
             return failed(command, e.getMessage(), null);
+        } catch (ReplayFailure e) {
+            // A statement PostgreSQL refused on the scratch copy, named by file, line and column.
+            return failed(command, e.getMessage(), e.sqlState());
         } catch (AnalysisException e) {
-            // A statement PostgreSQL refused on the scratch copy (named by file, line and column), or no scratch copy.
+            // No scratch copy could be made, or the target's URL is not one.
             return failed(command, e.getMessage(), null);
         } catch (TargetRefusedException e) {
             return failed(command, e.getMessage(), e.sqlState());
@@ -112,12 +117,23 @@ public class ExecutorCommandConsumer {
             }
             snapshot = SchemaSnapshotter.take(connection);
         }
-        Server server = Server.parse(
-                target.jdbcUrl(), target.username(), target.password().orElse(null));
+        Server server;
+        try {
+            server = Server.parse(
+                    target.jdbcUrl(), target.username(), target.password().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new AnalysisException("target " + command.target() + ": " + e.getMessage(), e);
+        }
         List<Script> scripts = command.migrations().stream()
-                .map(m -> new Script(m.version(), "V" + m.version() + "__" + m.description() + ".sql", m.up(), true))
+                .map(m -> new Script(
+                        m.version(),
+                        "V" + m.version() + "__" + m.description() + ".sql",
+                        m.up(),
+                        true,
+                        Script.Runner.FLYWAY))
                 .toList();
-        Analysis analysis = new Analyzer().against(server, scripts);
+        // Replayed with the lock_timeout the apply step will set, so the finding about it tells the truth.
+        Analysis analysis = new Analyzer(Rates.DEFAULT, line -> {}, config.lockTimeout()).against(server, scripts);
         return new SchemaAnalyzed(
                 command.commandId(),
                 command.migrationId(),
@@ -126,7 +142,8 @@ public class ExecutorCommandConsumer {
                 snapshot,
                 analysis.statements(),
                 analysis.findings(),
-                analysis.risk());
+                analysis.risk(),
+                analysis.alreadyApplied());
     }
 
     private MigrationApplied apply(ApplyMigration command) {

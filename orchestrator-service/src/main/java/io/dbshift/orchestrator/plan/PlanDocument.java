@@ -58,6 +58,13 @@ public final class PlanDocument {
                     .append(s.reason())
                     .append(" |\n");
         }
+        if (!evidence.alreadyApplied.isEmpty()) {
+            md.append("\nAlready applied on ")
+                    .append(request.target())
+                    .append(", not analysed (Flyway skips them): version ")
+                    .append(String.join(", ", evidence.alreadyApplied))
+                    .append("\n");
+        }
         if (!evidence.findings.isEmpty()) {
             md.append("\nFindings:\n");
             evidence.findings.forEach(f -> md.append("- ").append(f.message()).append("\n"));

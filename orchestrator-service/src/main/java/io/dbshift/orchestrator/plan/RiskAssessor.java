@@ -90,7 +90,7 @@ public final class RiskAssessor {
         String unqualified = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
         return snapshot.tables().stream()
                 .filter(t -> t.name().equals(unqualified) && (!name.contains(".") || name.startsWith(t.schema() + ".")))
-                .mapToLong(SchemaSnapshot.TableInfo::rowEstimate)
+                .mapToLong(t -> Math.max(0, t.rowEstimate())) // -1: never analysed
                 .max()
                 .orElse(0);
     }

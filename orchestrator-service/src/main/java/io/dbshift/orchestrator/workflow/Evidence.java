@@ -22,6 +22,8 @@ public final class Evidence {
     public List<StatementAnalysis> statements = new ArrayList<>();
     /** Findings about whole scripts: CONCURRENTLY in a transaction, DDL and a large data change together, no lock_timeout. */
     public List<Finding> findings = new ArrayList<>();
+    /** Versions of the request the target had already applied: not analysed, and Flyway skips them. */
+    public List<String> alreadyApplied = new ArrayList<>();
 
     public String riskLevel;
     public List<String> riskReasons = new ArrayList<>();

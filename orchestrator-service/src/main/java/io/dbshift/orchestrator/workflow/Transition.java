@@ -89,6 +89,7 @@ public final class Transition {
                 evidence.snapshot = analyzed.snapshot();
                 evidence.statements = analyzed.statements();
                 evidence.findings = analyzed.findings();
+                evidence.alreadyApplied = analyzed.alreadyApplied();
                 Risk risk = RiskAssessor.assess(
                         state.request(), analyzed.snapshot(), analyzed.statements(), analyzed.risk());
                 evidence.riskLevel = risk.level().label();

@@ -98,7 +98,8 @@ class TransitionTest {
                             List.of("users"))),
                     List.of(),
                     new AnalysisRisk(
-                            "Low", List.of("every statement is non-breaking and takes its locks only briefly")));
+                            "Low", List.of("every statement is non-breaking and takes its locks only briefly")),
+                    List.of());
         } else if (c instanceof CaptureBaseline) {
             return new BaselineCaptured(id, "m1", step, target, Map.of("users", 200_000L));
         } else if (c instanceof ApplyMigration) {
