@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
             DbShift.Plan.class,
             DbShift.Report.class,
             DbShift.Watch.class,
-            Analyze.class
+            Analyze.class,
+            Schema.class
         },
         footer = {
             "",

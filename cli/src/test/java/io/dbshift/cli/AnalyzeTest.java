@@ -95,6 +95,33 @@ class AnalyzeTest {
     }
 
     @Test
+    void schemaDocumentsTheDatabaseAndDiffsASavedSnapshot() throws Exception {
+        assertEquals(0, run("schema", "--against", url(), "--user", postgres.user()), err.toString());
+        assertTrue(out.toString().contains("| email | text | no |"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("--json", "schema", "--against", url(), "--user", postgres.user()));
+        Path saved = migration("before.json", out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("schema", "--against", url(), "--user", postgres.user(), "--diff", saved.toString()));
+        try (Connection c = postgres.connect("cli_analyze");
+                Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text");
+        }
+        try {
+            out.getBuffer().setLength(0);
+            assertEquals(
+                    ExitCode.MIGRATION_FAILED,
+                    run("schema", "--against", url(), "--user", postgres.user(), "--diff", saved.toString()));
+            assertTrue(out.toString().contains("+ column users.nickname: text"), out.toString());
+        } finally {
+            try (Connection c = postgres.connect("cli_analyze");
+                    Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE users DROP COLUMN nickname");
+            }
+        }
+    }
+
+    @Test
     void anUnreachableTargetExitsThreeWithoutThePassword() throws Exception {
         migration("V5__x.sql", "SELECT 1;");
         int code = DbShift.run(

@@ -8,7 +8,7 @@ import io.dbshift.contracts.schema.SchemaSnapshot.ViewInfo;
 import java.util.List;
 import java.util.Locale;
 
-/** A schema snapshot as a person reads it in the plan: one section per table, then views, sequences and functions. */
+/** A schema snapshot as a person reads it ({@code dbshift schema}): one section per table, then views, sequences, functions. */
 public final class SchemaMarkdown {
     private SchemaMarkdown() {}
 

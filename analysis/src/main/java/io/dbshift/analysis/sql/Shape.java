@@ -15,9 +15,9 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 /**
- * What a statement is, from its parse tree: its kind, and for a data change the verb and the table it writes. The
- * parse names the statement; what it does to the database is measured by replaying it, so a statement the parser does
- * not know is still judged, only named by its leading keywords.
+ * What a statement is: its kind, from its leading keywords, and, from JSqlParser's parse tree, whether it changes rows
+ * (the verb and the table it writes). What it does to the database is measured by replaying it, so a statement the
+ * parser does not know is still judged.
  *
  * @param kind {@code ALTER TABLE}, {@code CREATE UNIQUE INDEX}, {@code UPDATE}, ...
  * @param dataChange {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE}, {@code TRUNCATE} or {@code COPY};
