@@ -26,7 +26,8 @@ public record Catalog(
 
     /** Migration tools' own history tables are not part of the application's schema. */
     static final String HISTORY_TABLES =
-            "('dbshift_schema_history', 'flyway_schema_history', '__diesel_schema_migrations', '_prisma_migrations')";
+            "('dbshift_schema_history', 'dbshift_backfill_state', 'flyway_schema_history', '__diesel_schema_migrations',"
+                    + " '_prisma_migrations')";
 
     private static final String USER_NAMESPACE =
             "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"

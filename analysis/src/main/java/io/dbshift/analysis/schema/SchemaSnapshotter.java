@@ -28,7 +28,7 @@ public final class SchemaSnapshotter {
              pg_total_relation_size(c.oid) AS bytes
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'dbshift_schema_history'
+        AND n.nspname NOT LIKE 'pg_toast%' AND c.relname NOT IN ('dbshift_schema_history', 'dbshift_backfill_state')
       ORDER BY n.nspname, c.relname""";
 
     private static final String COLUMNS = """

@@ -76,14 +76,23 @@ public final class RequestValidator {
             if (blank(backfill.table()) || !IDENTIFIER.matcher(backfill.table()).matches()) {
                 errors.add(new FieldError(at + ".table", "is required and must be a table name"));
             }
-            if (backfill.key() != null && !IDENTIFIER.matcher(backfill.key()).matches()) {
-                errors.add(new FieldError(at + ".key", "must be a column name"));
+            if (backfill.key() != null
+                    && !java.util.Arrays.stream(backfill.key().split(",", -1))
+                            .allMatch(k -> IDENTIFIER.matcher(k.strip()).matches())) {
+                errors.add(new FieldError(at + ".key", "must be a column name, or several separated by commas"));
             }
             if (blank(backfill.set())) {
                 errors.add(new FieldError(at + ".set", "is required, e.g. \"avatar_url = md5(email)\""));
             }
             if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
                 errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
+            }
+            if (backfill.targetBatchMillis() != null
+                    && (backfill.targetBatchMillis() < 10 || backfill.targetBatchMillis() > 60_000)) {
+                errors.add(new FieldError(at + ".targetBatchMillis", "must be between 10 and 60000"));
+            }
+            if (backfill.pauseMillis() != null && (backfill.pauseMillis() < 0 || backfill.pauseMillis() > 60_000)) {
+                errors.add(new FieldError(at + ".pauseMillis", "must be between 0 and 60000"));
             }
         }
         if (request.checks().isEmpty()) {

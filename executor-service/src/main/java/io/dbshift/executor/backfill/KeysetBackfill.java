@@ -4,28 +4,66 @@ import io.dbshift.contracts.Identifiers;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
 import io.dbshift.executor.TargetRefusedException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Runs {@code UPDATE table SET ... WHERE ...} in batches walked by key (keyset pagination, never
- * OFFSET), one short transaction per batch, so locks are held briefly and the work survives
- * interruption: rows already updated no longer match the predicate, or are updated to the same value.
+ * Runs {@code UPDATE table SET ... WHERE ...} in batches walked by key (keyset pagination, never OFFSET), one short
+ * statement per batch, so locks are held briefly.
+ *
+ * <p>Each batch and the backfill's cursor are written by the same statement, so they commit together: the cursor, in
+ * {@value #STATE_TABLE} on the target, is the last key of the last committed batch. A backfill interrupted anywhere (the
+ * executor killed, the connection lost, a row the expression fails on) resumes after that key, skipping nothing and
+ * repeating nothing; a finished one run again does nothing.
+ *
+ * <p>Unless the operator fixes the batch size, it adapts toward a target duration per batch (200 ms by default). Between
+ * batches the engine looks at the database's health and holds back, saying why: other sessions waiting on locks, a long
+ * transaction that keeps vacuum from cleaning up behind it, replication lag.
  */
 public final class KeysetBackfill {
-    private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40001", "40P01");
-    private static final int MAX_BATCH_RETRIES = 3;
+    /** The cursors, one row per backfill, in the target database. */
+    public static final String STATE_TABLE = "dbshift_backfill_state";
+
+    static final int MIN_BATCH = 100;
+    static final int MAX_BATCH = 100_000;
+
+    /** Deadlock, serialization failure and lock_timeout: the batch was rolled back whole and may simply run again. */
+    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03");
+
+    private static final int MAX_BATCH_RETRIES = 5;
 
     private final String lockTimeout;
     private final String statementTimeout;
+    private final Health health;
 
     public KeysetBackfill(String lockTimeout, String statementTimeout) {
+        this(lockTimeout, statementTimeout, Health.DEFAULT);
+    }
+
+    public KeysetBackfill(String lockTimeout, String statementTimeout, Health health) {
         this.lockTimeout = lockTimeout;
         this.statementTimeout = statementTimeout;
+        this.health = health;
+    }
+
+    /**
+     * When to hold back.
+     *
+     * @param longTransactionSeconds another transaction open this long keeps vacuum from removing the row versions the
+     *     backfill leaves behind: slow down
+     * @param replicationLagSeconds replicas this far behind: wait for them
+     */
+    public record Health(double longTransactionSeconds, double replicationLagSeconds) {
+        public static final Health DEFAULT = new Health(300, 10);
     }
 
     /** A moment of a running backfill. */
@@ -35,7 +73,9 @@ public final class KeysetBackfill {
             long rowsScanned,
             long rowsEstimated,
             long rowsPerSecond,
-            Long etaSeconds) {}
+            Long etaSeconds,
+            int batchSize,
+            String throttle) {}
 
     /** A batch the database refused; batches before it are committed, this one is not. */
     public static class BatchFailedException extends TargetRefusedException {
@@ -44,101 +84,248 @@ public final class KeysetBackfill {
         }
     }
 
-    public BackfillFigures run(Connection connection, BackfillSpec spec, Consumer<Progress> progress)
+    /**
+     * @param backfillId names this backfill's cursor: the same id resumes it ({@code <migration>/<step>/<table>})
+     */
+    public BackfillFigures run(Connection connection, String backfillId, BackfillSpec spec, Consumer<Progress> progress)
             throws SQLException {
         String table = spec.table();
-        String key = spec.keyOrDefault();
-        int batchSize = spec.batchSizeOrDefault();
-        String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
         connection.setAutoCommit(true);
         try (Statement s = connection.createStatement()) {
             s.execute("SET lock_timeout = '" + lockTimeout + "'");
             s.execute("SET statement_timeout = '" + statementTimeout + "'");
         }
+        List<String> keys =
+                Arrays.stream(spec.keyOrDefault().split(",")).map(String::strip).toList();
+        List<String> types = keyTypes(connection, table, keys);
+        Cursor cursor = Cursor.open(connection, backfillId, table);
+        if (cursor.finished()) {
+            Progress done = new Progress(table, 0, 0, 0, 0, 0L, 0, null);
+            progress.accept(done);
+            return new BackfillFigures(table, 0, 0, 0, 0, 0);
+        }
         long estimate = estimateRows(connection, table);
-        // Built by concatenation: the operator's SET and WHERE are SQL and may hold '%' (LIKE '%x%'),
-        // which a format string would take for a conversion. Table and key are quoted names.
-        String t = Identifiers.quote(table);
-        String k = Identifiers.quote(key);
-        String rest = " ORDER BY " + k + " LIMIT ?),"
-                + " changed AS (UPDATE " + t + " AS dbshift_t SET " + spec.set() + " FROM batch"
-                + " WHERE dbshift_t." + k + " = batch.dbshift_key AND (" + predicate + ") RETURNING 1)"
-                // max() has no uuid version; ordering works for every key type with a b-tree.
-                + " SELECT (SELECT dbshift_key FROM batch ORDER BY dbshift_key DESC LIMIT 1),"
-                + " (SELECT count(*) FROM batch), (SELECT count(*) FROM changed)";
-        String firstSql = "WITH batch AS (SELECT " + k + " AS dbshift_key FROM " + t + rest;
-        String nextSql = "WITH batch AS (SELECT " + k + " AS dbshift_key FROM " + t + " WHERE " + k + " > ?" + rest;
+        String[] lastKey = cursor.lastKey();
+        Sql sql = new Sql(table, keys, types, spec);
+        int batchSize = spec.batchSizeOrDefault();
         long started = System.nanoTime();
         long lastReport = started;
         long updated = 0;
-        long scanned = 0;
+        long scanned = cursor.rowsScanned();
         long batches = 0;
-        Object lastKey = null;
-        try (PreparedStatement first = connection.prepareStatement(firstSql);
-                PreparedStatement next = connection.prepareStatement(nextSql)) {
+        String throttle = null;
+        try (PreparedStatement first = connection.prepareStatement(sql.first);
+                PreparedStatement next = connection.prepareStatement(sql.next)) {
             int retries = 0;
             while (true) {
                 PreparedStatement ps = lastKey == null ? first : next;
                 int p = 1;
                 if (lastKey != null) {
-                    ps.setObject(p++, lastKey);
+                    for (String k : lastKey) {
+                        ps.setString(p++, k);
+                    }
                 }
-                ps.setInt(p, batchSize);
+                ps.setInt(p++, batchSize);
+                ps.setString(p, backfillId);
+                long batchStarted = System.nanoTime();
+                long inBatch;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    long inBatch = rs.getLong(2);
-                    if (inBatch == 0) {
-                        break;
+                    inBatch = rs.getLong(2);
+                    if (inBatch > 0) {
+                        String[] key = keyOf(rs.getArray(1));
+                        if (key == null) {
+                            throw new BatchFailedException(
+                                    "backfill of " + table + " cannot walk " + String.join(", ", keys)
+                                            + ": the batch's keys are NULL. Give a key that is unique and NOT NULL,"
+                                            + " usually the primary key.",
+                                    null,
+                                    null);
+                        }
+                        lastKey = key;
+                        scanned += inBatch;
+                        updated += rs.getLong(3);
+                        batches++;
                     }
-                    lastKey = rs.getObject(1);
-                    if (lastKey == null) {
-                        throw new BatchFailedException(
-                                "backfill of " + table + " cannot walk " + key + ": the batch's keys are NULL. "
-                                        + "Give a key that is unique and NOT NULL, usually the primary key.",
-                                null,
-                                null);
-                    }
-                    scanned += inBatch;
-                    updated += rs.getLong(3);
-                    batches++;
                     retries = 0;
-                    long now = System.nanoTime();
-                    if (now - lastReport >= 1_000_000_000L) {
-                        lastReport = now;
-                        progress.accept(progress(table, updated, scanned, Math.max(estimate, scanned), started, now));
-                    }
-                    if (inBatch < batchSize) {
-                        break;
-                    }
                 } catch (SQLException e) {
-                    // A deadlock or serialization failure with live traffic: the batch was rolled back whole,
-                    // and running it again is the documented remedy.
                     if (RETRYABLE.contains(e.getSQLState()) && retries < MAX_BATCH_RETRIES) {
+                        // Rolled back whole: a deadlock or a lock_timeout with live traffic. Back off, take less.
                         retries++;
-                        pause(50L * retries);
+                        batchSize = Math.max(MIN_BATCH, batchSize / 2);
+                        throttle = "batch retried after " + e.getSQLState() + " (" + firstLine(e) + ")";
+                        pause(100L * retries);
                         continue;
                     }
-                    throw new BatchFailedException(
-                            "backfill of " + table + " failed in the batch after " + key + " "
-                                    + (lastKey == null ? "(first batch)" : "= " + lastKey) + ": " + e.getMessage()
-                                    + "; " + updated + " rows were updated and committed before it, this batch was not",
-                            e.getSQLState(),
-                            e);
+                    throw failed(connection, sql, table, keys, lastKey, batchSize, updated, e);
+                }
+                if (inBatch < batchSize) {
+                    break;
+                }
+                long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
+                if (!spec.fixedBatchSize()) {
+                    double factor =
+                            Math.max(0.5, Math.min(2.0, (double) spec.targetBatchMillisOrDefault() / batchMillis));
+                    batchSize = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, batchSize * factor));
+                }
+                throttle = holdBack(connection, spec);
+                long now = System.nanoTime();
+                if (now - lastReport >= 1_000_000_000L) {
+                    lastReport = now;
+                    progress.accept(progress(
+                            table, updated, scanned, Math.max(estimate, scanned), started, now, batchSize, throttle));
                 }
             }
         }
+        cursor.finish(connection);
         long now = System.nanoTime();
-        Progress last = progress(table, updated, scanned, scanned, started, now);
+        Progress last = progress(table, updated, scanned, scanned, started, now, batchSize, null);
         progress.accept(last);
         long durationMs = (now - started) / 1_000_000;
-        return new BackfillFigures(table, updated, scanned, batches, durationMs, last.rowsPerSecond());
+        return new BackfillFigures(
+                table, updated, scanned - cursor.rowsScanned(), batches, durationMs, last.rowsPerSecond());
     }
 
-    private static Progress progress(String table, long updated, long scanned, long estimate, long started, long now) {
+    /**
+     * Looks at the database between batches and holds back when it is under strain; returns why, or null. Each check is
+     * one query on the statistics views, a fraction of a millisecond.
+     */
+    private String holdBack(Connection connection, BackfillSpec spec) throws SQLException {
+        String reason = null;
+        long pause = spec.pauseMillisOrDefault();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+                        + " coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE pid <> pg_backend_pid()"
+                        + " AND backend_type = 'client backend' AND state <> 'idle'), 0),"
+                        + " (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)"
+                        + " FROM pg_stat_activity WHERE datname = current_database()")) {
+            rs.next();
+            long waiting = rs.getLong(1);
+            double oldest = rs.getDouble(2);
+            double lag = rs.getDouble(3);
+            if (waiting > 0) {
+                reason = waiting + " session(s) waiting on locks";
+                pause = Math.max(pause, 200);
+            } else if (lag > health.replicationLagSeconds()) {
+                reason = String.format(java.util.Locale.ROOT, "replication lag %.0f s", lag);
+                pause = Math.max(pause, 1_000);
+            } else if (oldest > health.longTransactionSeconds()) {
+                reason = String.format(java.util.Locale.ROOT, "a transaction open %.0f s holds back vacuum", oldest);
+                pause = Math.max(pause, 500);
+            }
+        }
+        if (pause > 0) {
+            pause(pause);
+        }
+        return reason;
+    }
+
+    /** Names the keys the failed batch covered, so the operator can find the row; nothing of it was applied. */
+    private static BatchFailedException failed(
+            Connection connection,
+            Sql sql,
+            String table,
+            List<String> keys,
+            String[] lastKey,
+            int batchSize,
+            long updated,
+            SQLException e) {
+        String upTo = "";
+        try (PreparedStatement ps = connection.prepareStatement(lastKey == null ? sql.firstEnd : sql.nextEnd)) {
+            int p = 1;
+            if (lastKey != null) {
+                for (String k : lastKey) {
+                    ps.setString(p++, k);
+                }
+            }
+            ps.setInt(p, batchSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getArray(1) != null) {
+                    upTo = " up to " + tuple(keys, keyOf(rs.getArray(1)));
+                }
+            }
+        } catch (SQLException ignored) {
+            // the range's end is a courtesy; the cause below is the message
+        }
+        String from = lastKey == null ? "from the first key" : "after " + tuple(keys, lastKey);
+        return new BatchFailedException(
+                "backfill of " + table + " failed in the batch of keys " + from + upTo + ": " + firstLine(e) + "; "
+                        + updated + " rows were updated and committed before it in this run, this batch was not."
+                        + " Fix the cause and run the step again: it resumes "
+                        + (lastKey == null ? "from the first key" : "after " + tuple(keys, lastKey)),
+                e.getSQLState(),
+                e);
+    }
+
+    private static String tuple(List<String> keys, String[] values) {
+        if (values == null) {
+            return "(none)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            parts.add(keys.get(i) + " = " + values[i]);
+        }
+        return "(" + String.join(", ", parts) + ")";
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static String[] keyOf(Array array) throws SQLException {
+        if (array == null) {
+            return null;
+        }
+        Object[] values = (Object[]) array.getArray();
+        String[] key = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                return null;
+            }
+            key[i] = values[i].toString();
+        }
+        return key;
+    }
+
+    /** The key columns' types, to cast the cursor's text back; a missing column is named. */
+    private static List<String> keyTypes(Connection connection, String table, List<String> keys) throws SQLException {
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                        + " WHERE attrelid = to_regclass(?) AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
+            for (String key : keys) {
+                ps.setString(1, Identifiers.quote(table));
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new BatchFailedException(
+                                "backfill of " + table + ": the table has no column " + key + " to walk by; name its"
+                                        + " primary key in \"key\" (several columns separated by commas)",
+                                null,
+                                null);
+                    }
+                    types.add(rs.getString(1));
+                }
+            }
+        }
+        return types;
+    }
+
+    private static Progress progress(
+            String table,
+            long updated,
+            long scanned,
+            long estimate,
+            long started,
+            long now,
+            int batchSize,
+            String throttle) {
         double seconds = Math.max((now - started) / 1e9, 1e-3);
         long rate = (long) (scanned / seconds);
         Long eta = rate == 0 ? null : Math.max(0, (estimate - scanned) / rate);
-        return new Progress(table, updated, scanned, estimate, (long) (updated / seconds), eta);
+        return new Progress(table, updated, scanned, estimate, (long) (updated / seconds), eta, batchSize, throttle);
     }
 
     private static void pause(long millis) {
@@ -156,6 +343,96 @@ public final class KeysetBackfill {
             ps.setString(1, Identifiers.quote(table));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * The statements of one backfill. Built by concatenation: the operator's SET and WHERE are SQL and may hold '%'
+     * (LIKE '%x%'), which a format string would take for a conversion. Table and keys are quoted names.
+     */
+    private static final class Sql {
+        final String first;
+        final String next;
+        final String firstEnd;
+        final String nextEnd;
+
+        Sql(String table, List<String> keys, List<String> types, BackfillSpec spec) {
+            String t = Identifiers.quote(table);
+            List<String> k = keys.stream().map(Identifiers::quote).toList();
+            List<String> alias = new ArrayList<>();
+            List<String> join = new ArrayList<>();
+            List<String> asText = new ArrayList<>();
+            List<String> params = new ArrayList<>();
+            for (int i = 0; i < k.size(); i++) {
+                alias.add(k.get(i) + " AS dbshift_k" + i);
+                join.add("dbshift_t." + k.get(i) + " = batch.dbshift_k" + i);
+                asText.add("dbshift_k" + i + "::text");
+                params.add("?::" + types.get(i));
+            }
+            String columns = String.join(", ", k);
+            String after = " WHERE (" + columns + ") > (" + String.join(", ", params) + ")";
+            String order = " ORDER BY " + columns;
+            String desc = " ORDER BY "
+                    + String.join(
+                            " DESC, ",
+                            alias.stream()
+                                    .map(a -> a.substring(a.indexOf(" AS ") + 4))
+                                    .toList()) + " DESC";
+            String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
+            String rest = order + " LIMIT ?),"
+                    + " changed AS (UPDATE " + t + " AS dbshift_t SET " + spec.set() + " FROM batch WHERE "
+                    + String.join(" AND ", join) + " AND (" + predicate + ") RETURNING 1),"
+                    + " last AS (SELECT ARRAY[" + String.join(", ", asText) + "] AS k FROM batch" + desc + " LIMIT 1),"
+                    + " counts AS (SELECT (SELECT count(*) FROM batch) AS scanned, (SELECT count(*) FROM changed) AS"
+                    + " updated),"
+                    // The cursor moves in the same statement as the batch: both commit, or neither.
+                    + " saved AS (UPDATE " + STATE_TABLE + " AS s SET last_key = coalesce((SELECT k FROM last),"
+                    + " s.last_key), rows_updated = s.rows_updated + counts.updated, rows_scanned = s.rows_scanned"
+                    + " + counts.scanned, batches = s.batches + 1, updated_at = now() FROM counts"
+                    + " WHERE s.backfill_id = ? RETURNING 1)"
+                    + " SELECT (SELECT k FROM last), counts.scanned, counts.updated, (SELECT count(*) FROM saved)"
+                    + " FROM counts";
+            String select = "WITH batch AS (SELECT " + String.join(", ", alias) + " FROM " + t;
+            this.first = select + rest;
+            this.next = select + after + rest;
+            String end = ") SELECT ARRAY[" + String.join(", ", asText) + "] FROM batch" + desc + " LIMIT 1";
+            this.firstEnd = select + order + " LIMIT ?" + end;
+            this.nextEnd = select + after + order + " LIMIT ?" + end;
+        }
+    }
+
+    /** The backfill's row in {@value #STATE_TABLE}. */
+    private record Cursor(String id, String[] lastKey, long rowsScanned, boolean finished) {
+        static Cursor open(Connection connection, String id, String table) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + STATE_TABLE + " (backfill_id text PRIMARY KEY,"
+                        + " table_name text NOT NULL, last_key text[], rows_updated bigint NOT NULL DEFAULT 0,"
+                        + " rows_scanned bigint NOT NULL DEFAULT 0, batches bigint NOT NULL DEFAULT 0,"
+                        + " started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT"
+                        + " now(), finished_at timestamptz)");
+            }
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + STATE_TABLE
+                    + " (backfill_id, table_name) VALUES (?, ?) ON CONFLICT (backfill_id) DO NOTHING")) {
+                ps.setString(1, id);
+                ps.setString(2, table);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = connection.prepareStatement("SELECT last_key, rows_scanned, finished_at IS NOT"
+                    + " NULL FROM " + STATE_TABLE + " WHERE backfill_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Cursor(id, keyOf(rs.getArray(1)), rs.getLong(2), rs.getBoolean(3));
+                }
+            }
+        }
+
+        void finish(Connection connection) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE " + STATE_TABLE + " SET finished_at = now() WHERE backfill_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
             }
         }
     }

@@ -165,7 +165,9 @@ public class ExecutorCommandConsumer {
         KeysetBackfill engine = new KeysetBackfill(config.lockTimeout(), config.batchStatementTimeout());
         try (Connection connection = targets.connect(command.target())) {
             for (BackfillSpec spec : command.backfills()) {
-                figures.add(engine.run(connection, spec, p -> publish(command, p)));
+                // One cursor per migration, step and table: a re-run of the step resumes it.
+                String backfillId = command.migrationId() + "/" + command.stepId() + "/" + spec.table();
+                figures.add(engine.run(connection, backfillId, spec, p -> publish(command, p)));
             }
         }
         return new BackfillCompleted(
@@ -182,7 +184,9 @@ public class ExecutorCommandConsumer {
                 p.rowsUpdated(),
                 p.rowsEstimated(),
                 p.rowsPerSecond(),
-                p.etaSeconds());
+                p.etaSeconds(),
+                p.batchSize(),
+                p.throttle());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(command.migrationId())
                 .withTopic(Topics.EVENTS)

@@ -52,7 +52,8 @@ class KeysetBackfillTest {
     @Test
     void everyRowIsUpdatedExactlyOnceInKeysetBatches() throws SQLException {
         List<KeysetBackfill.Progress> progress = new ArrayList<>();
-        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, gravatar(1000), progress::add);
+        BackfillFigures figures =
+                new KeysetBackfill("2s", "30s").run(connection, "m/step/users", gravatar(1000), progress::add);
         assertEquals(2500, figures.rowsUpdated());
         assertEquals(3, figures.batches());
         assertEquals(
@@ -66,10 +67,14 @@ class KeysetBackfillTest {
     @Test
     void runningAFinishedBackfillAgainUpdatesNothing() throws SQLException {
         KeysetBackfill engine = new KeysetBackfill("2s", "30s");
-        engine.run(connection, gravatar(700), p -> {});
-        BackfillFigures again = engine.run(connection, gravatar(700), p -> {});
+        engine.run(connection, "m/step/users", gravatar(700), p -> {});
+        BackfillFigures again = engine.run(connection, "m/step/users", gravatar(700), p -> {});
         assertEquals(0, again.rowsUpdated());
-        assertEquals(2500, again.rowsScanned());
+        assertEquals(0, again.rowsScanned(), "its cursor says it finished: not even a scan");
+        // Another backfill of the same rows walks them, and its predicate leaves them alone.
+        BackfillFigures other = engine.run(connection, "m2/step/users", gravatar(700), p -> {});
+        assertEquals(0, other.rowsUpdated());
+        assertEquals(2500, other.rowsScanned());
         assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
     }
 
@@ -79,23 +84,94 @@ class KeysetBackfillTest {
                 new BackfillSpec("users", "id", "avatar_url = (1 / (id - 3000))::text", "avatar_url IS NULL", 500);
         KeysetBackfill.BatchFailedException e = assertThrows(
                 KeysetBackfill.BatchFailedException.class,
-                () -> new KeysetBackfill("2s", "30s").run(connection, failing, p -> {}));
+                () -> new KeysetBackfill("2s", "30s").run(connection, "m/step/users", failing, p -> {}));
         assertTrue(e.getMessage().contains("division by zero"), e.getMessage());
-        // Rows up to key 1500 (500 rows per batch, keys step 3) were committed before the failing batch.
-        assertTrue(e.getMessage().contains("after id = 1500"), e.getMessage());
+        // Rows up to key 1500 (500 rows per batch, keys step 3) were committed before the failing batch, which
+        // covers the next 500 keys.
+        assertTrue(e.getMessage().contains("in the batch of keys after (id = 1500) up to (id = 3000)"), e.getMessage());
         assertEquals("22012", e.sqlState());
         assertEquals(500, count("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"));
         assertEquals(
                 0,
                 count("SELECT count(*) FROM users WHERE id > 1500 AND updates > 0"),
                 "part of the failing batch was applied");
+
+        // The fix: the row the expression cannot handle is given its value by hand. The same backfill resumes after
+        // key 1500 and finishes; no row is updated twice.
+        exec("UPDATE users SET avatar_url = 'by hand' WHERE id = 3000");
+        BackfillFigures resumed = new KeysetBackfill("2s", "30s").run(connection, "m/step/users", failing, p -> {});
+        assertEquals(2500 - 500 - 1, resumed.rowsUpdated());
+        assertEquals(0, count("SELECT count(*) FROM users WHERE avatar_url IS NULL"));
+        assertEquals(0, count("SELECT count(*) FROM users WHERE updates > 1"));
+    }
+
+    @Test
+    void aKilledBackfillResumesAfterItsLastCommittedBatchAndUpdatesEveryRowOnce() throws Exception {
+        BackfillSpec slow = new BackfillSpec(
+                "users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", 100, null, 40);
+        int pid;
+        try (ResultSet rs = connection.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        Thread killer = new Thread(() -> {
+            try (Connection other = postgres.connect("backfill_test")) {
+                Thread.sleep(400);
+                other.createStatement().execute("SELECT pg_terminate_backend(" + pid + ")");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        killer.start();
+        // The connection dies under it, as when the executor is killed: whatever the engine throws, it stops.
+        assertThrows(
+                Exception.class, () -> new KeysetBackfill("2s", "30s").run(connection, "m/step/users", slow, p -> {}));
+        killer.join();
+        long done = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+        assertTrue(done > 0 && done < 2500, "killed mid-way, after " + done + " rows");
+
+        connection = postgres.connect("backfill_test");
+        BackfillFigures resumed = new KeysetBackfill("2s", "30s").run(connection, "m/step/users", slow, p -> {});
+        assertEquals(2500 - done, resumed.rowsUpdated());
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"), "a row was updated twice or never");
+    }
+
+    @Test
+    void aCompositeKeyIsWalkedAsARow() throws SQLException {
+        exec("CREATE TABLE stock (shop int, sku text, qty int, label text, PRIMARY KEY (shop, sku))");
+        exec(
+                "INSERT INTO stock SELECT s, 'sku-' || g, g, NULL FROM generate_series(1, 7) s, generate_series(1, 300) g");
+        BackfillFigures figures = new KeysetBackfill("2s", "30s")
+                .run(
+                        connection,
+                        "m/step/stock",
+                        new BackfillSpec("stock", "shop, sku", "label = shop || '/' || sku", "label IS NULL", 250),
+                        p -> {});
+        assertEquals(2100, figures.rowsUpdated());
+        assertEquals(9, figures.batches());
+        assertEquals(0, count("SELECT count(*) FROM stock WHERE label IS DISTINCT FROM shop || '/' || sku"));
+    }
+
+    @Test
+    void withoutAFixedSizeTheBatchAdaptsTowardItsTargetDuration() throws SQLException {
+        exec(
+                "INSERT INTO users (id, email) SELECT 10000 + g, 'v' || g || '@example.com' FROM generate_series(1, 40000) g");
+        List<KeysetBackfill.Progress> progress = new ArrayList<>();
+        BackfillSpec adaptive = new BackfillSpec(
+                "users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", null, 1000, null);
+        BackfillFigures figures =
+                new KeysetBackfill("2s", "30s").run(connection, "m/step/users", adaptive, progress::add);
+        assertEquals(42500, figures.rowsUpdated());
+        // A batch of 1,000 rows takes far less than a second here: the size grows, doubling at most per batch.
+        assertTrue(figures.batches() < 42, "batches " + figures.batches());
+        assertTrue(progress.get(progress.size() - 1).batchSize() > 1000, progress.toString());
     }
 
     @Test
     void percentSignsInTheOperatorsSqlAreSqlNotFormatting() throws SQLException {
         BackfillSpec likeSpec = new BackfillSpec(
                 "users", "id", "avatar_url = 'x%' || id", "avatar_url IS NULL AND email LIKE 'u1%@example.com'", 1000);
-        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, likeSpec, p -> {});
+        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, "m/step/like", likeSpec, p -> {});
         assertEquals(count("SELECT count(*) FROM users WHERE email LIKE 'u1%@example.com'"), figures.rowsUpdated());
         assertEquals(1, count("SELECT count(*) FROM users WHERE id = 3 AND avatar_url = 'x%3'"));
     }
@@ -105,7 +181,11 @@ class KeysetBackfillTest {
         exec("CREATE TABLE devices (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), label text)");
         exec("INSERT INTO devices (label) SELECT NULL FROM generate_series(1, 1234)");
         BackfillFigures figures = new KeysetBackfill("2s", "30s")
-                .run(connection, new BackfillSpec("devices", "id", "label = 'device'", "label IS NULL", 500), p -> {});
+                .run(
+                        connection,
+                        "m/step/devices",
+                        new BackfillSpec("devices", "id", "label = 'device'", "label IS NULL", 500),
+                        p -> {});
         assertEquals(1234, figures.rowsUpdated());
         assertEquals(3, figures.batches());
         assertEquals(0, count("SELECT count(*) FROM devices WHERE label IS NULL"));
@@ -118,8 +198,21 @@ class KeysetBackfillTest {
         KeysetBackfill.BatchFailedException e = assertThrows(
                 KeysetBackfill.BatchFailedException.class,
                 () -> new KeysetBackfill("2s", "30s")
-                        .run(connection, new BackfillSpec("notes", "ref", "body = 'x'", null, 5), p -> {}));
+                        .run(
+                                connection,
+                                "m/step/notes",
+                                new BackfillSpec("notes", "ref", "body = 'x'", null, 5),
+                                p -> {}));
         assertTrue(e.getMessage().contains("unique and NOT NULL"), e.getMessage());
+    }
+
+    /** Counts on a connection of its own: the test's may have been terminated. */
+    private static long count2(String sql) throws SQLException {
+        try (Connection c = postgres.connect("backfill_test");
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private void exec(String sql) throws SQLException {
