@@ -11,6 +11,9 @@ package io.dbshift.contracts.request;
  * @param targetBatchMillis how long one batch should take (default 200 ms): short enough that the rows it locks are
  *     released quickly, long enough that the round trips do not dominate
  * @param pauseMillis a pause after every batch (default none), to leave the database room
+ * @param transformer instead of {@code set}: a named Java transformer for changes SQL cannot express; it is given the
+ *     key and {@code columns} of each row and returns the new values of the columns it writes
+ * @param columns the columns the transformer reads
  */
 public record BackfillSpec(
         String table,
@@ -19,7 +22,9 @@ public record BackfillSpec(
         String where,
         Integer batchSize,
         Integer targetBatchMillis,
-        Integer pauseMillis) {
+        Integer pauseMillis,
+        String transformer,
+        java.util.List<String> columns) {
 
     /** The first batch's size when the size adapts. */
     public static final int DEFAULT_BATCH_SIZE = 1000;
@@ -27,7 +32,22 @@ public record BackfillSpec(
     public static final int DEFAULT_TARGET_BATCH_MILLIS = 200;
 
     public BackfillSpec(String table, String key, String set, String where, Integer batchSize) {
-        this(table, key, set, where, batchSize, null, null);
+        this(table, key, set, where, batchSize, null, null, null, null);
+    }
+
+    public BackfillSpec(
+            String table,
+            String key,
+            String set,
+            String where,
+            Integer batchSize,
+            Integer targetBatchMillis,
+            Integer pauseMillis) {
+        this(table, key, set, where, batchSize, targetBatchMillis, pauseMillis, null, null);
+    }
+
+    public java.util.List<String> columnsOrEmpty() {
+        return columns == null ? java.util.List.of() : columns;
     }
 
     public String keyOrDefault() {

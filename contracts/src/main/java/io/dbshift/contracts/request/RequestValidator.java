@@ -81,8 +81,16 @@ public final class RequestValidator {
                             .allMatch(k -> IDENTIFIER.matcher(k.strip()).matches())) {
                 errors.add(new FieldError(at + ".key", "must be a column name, or several separated by commas"));
             }
-            if (blank(backfill.set())) {
-                errors.add(new FieldError(at + ".set", "is required, e.g. \"avatar_url = md5(email)\""));
+            if (blank(backfill.set()) && blank(backfill.transformer())) {
+                errors.add(new FieldError(
+                        at + ".set", "is required (e.g. \"avatar_url = md5(email)\"), or a \"transformer\" by name"));
+            } else if (!blank(backfill.set()) && !blank(backfill.transformer())) {
+                errors.add(new FieldError(at + ".transformer", "is given with \"set\": give one of the two"));
+            }
+            if (!blank(backfill.transformer())
+                    && !backfill.columnsOrEmpty().stream()
+                            .allMatch(c -> c != null && IDENTIFIER.matcher(c).matches())) {
+                errors.add(new FieldError(at + ".columns", "must be column names"));
             }
             if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
                 errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));

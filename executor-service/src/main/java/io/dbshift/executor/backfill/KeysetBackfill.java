@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -107,6 +109,16 @@ public final class KeysetBackfill {
         long estimate = estimateRows(connection, table);
         String[] lastKey = cursor.lastKey();
         Sql sql = new Sql(table, keys, types, spec);
+        Batches step = spec.transformer() == null || spec.transformer().isBlank()
+                ? new SqlBatches(connection, sql, backfillId)
+                : new TransformedBatches(
+                        connection,
+                        table,
+                        keys,
+                        types,
+                        spec,
+                        RowTransformers.named(spec.transformer(), table),
+                        backfillId);
         int batchSize = spec.batchSizeOrDefault();
         long started = System.nanoTime();
         long lastReport = started;
@@ -114,39 +126,13 @@ public final class KeysetBackfill {
         long scanned = cursor.rowsScanned();
         long batches = 0;
         String throttle = null;
-        try (PreparedStatement first = connection.prepareStatement(sql.first);
-                PreparedStatement next = connection.prepareStatement(sql.next)) {
+        try (step) {
             int retries = 0;
             while (true) {
-                PreparedStatement ps = lastKey == null ? first : next;
-                int p = 1;
-                if (lastKey != null) {
-                    for (String k : lastKey) {
-                        ps.setString(p++, k);
-                    }
-                }
-                ps.setInt(p++, batchSize);
-                ps.setString(p, backfillId);
                 long batchStarted = System.nanoTime();
-                long inBatch;
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    inBatch = rs.getLong(2);
-                    if (inBatch > 0) {
-                        String[] key = keyOf(rs.getArray(1));
-                        if (key == null) {
-                            throw new BatchFailedException(
-                                    "backfill of " + table + " cannot walk " + String.join(", ", keys)
-                                            + ": the batch's keys are NULL. Give a key that is unique and NOT NULL,"
-                                            + " usually the primary key.",
-                                    null,
-                                    null);
-                        }
-                        lastKey = key;
-                        scanned += inBatch;
-                        updated += rs.getLong(3);
-                        batches++;
-                    }
+                Outcome out;
+                try {
+                    out = step.next(lastKey, batchSize);
                     retries = 0;
                 } catch (SQLException e) {
                     if (RETRYABLE.contains(e.getSQLState()) && retries < MAX_BATCH_RETRIES) {
@@ -159,7 +145,21 @@ public final class KeysetBackfill {
                     }
                     throw failed(connection, sql, table, keys, lastKey, batchSize, updated, e);
                 }
-                if (inBatch < batchSize) {
+                if (out.scanned() > 0) {
+                    if (out.lastKey() == null) {
+                        throw new BatchFailedException(
+                                "backfill of " + table + " cannot walk " + String.join(", ", keys)
+                                        + ": the batch's keys are NULL. Give a key that is unique and NOT NULL,"
+                                        + " usually the primary key.",
+                                null,
+                                null);
+                    }
+                    lastKey = out.lastKey();
+                    scanned += out.scanned();
+                    updated += out.updated();
+                    batches++;
+                }
+                if (out.scanned() < batchSize) {
                     break;
                 }
                 long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
@@ -345,6 +345,222 @@ public final class KeysetBackfill {
                 return rs.next() ? rs.getLong(1) : 0;
             }
         }
+    }
+
+    /** What one batch did: the last key it walked (null when the keys are NULL), rows walked and rows changed. */
+    record Outcome(String[] lastKey, long scanned, long updated) {}
+
+    /** One way of running a batch; each commits its rows and the cursor together. */
+    private interface Batches extends AutoCloseable {
+        Outcome next(String[] after, int size) throws SQLException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** An SQL expression: one statement per batch updates the rows and moves the cursor. */
+    private static final class SqlBatches implements Batches {
+        private final PreparedStatement first;
+        private final PreparedStatement next;
+        private final String backfillId;
+
+        SqlBatches(Connection connection, Sql sql, String backfillId) throws SQLException {
+            this.first = connection.prepareStatement(sql.first);
+            this.next = connection.prepareStatement(sql.next);
+            this.backfillId = backfillId;
+        }
+
+        @Override
+        public Outcome next(String[] after, int size) throws SQLException {
+            PreparedStatement ps = after == null ? first : next;
+            int p = 1;
+            if (after != null) {
+                for (String k : after) {
+                    ps.setString(p++, k);
+                }
+            }
+            ps.setInt(p++, size);
+            ps.setString(p, backfillId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long scanned = rs.getLong(2);
+                return new Outcome(scanned == 0 ? null : keyOf(rs.getArray(1)), scanned, rs.getLong(3));
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            first.close();
+            next.close();
+        }
+    }
+
+    /**
+     * A Java transformer: in one transaction per batch, the rows that need it are read and locked (FOR UPDATE), each is
+     * transformed, and all are written back with one UPDATE over arrays, with the cursor.
+     */
+    private static final class TransformedBatches implements Batches {
+        private final Connection connection;
+        private final RowTransformer transformer;
+        private final List<String> keys;
+        private final List<String> reads;
+        private final String select;
+        private final String selectAfter;
+        private final String update;
+        private final String saveCursor;
+        private final String backfillId;
+
+        TransformedBatches(
+                Connection connection,
+                String table,
+                List<String> keys,
+                List<String> keyTypes,
+                BackfillSpec spec,
+                RowTransformer transformer,
+                String backfillId)
+                throws SQLException {
+            this.connection = connection;
+            this.transformer = transformer;
+            this.keys = keys;
+            this.reads = spec.columnsOrEmpty();
+            this.backfillId = backfillId;
+            List<String> writeTypes = keyTypes(connection, table, transformer.writes());
+            String t = Identifiers.quote(table);
+            List<String> k = keys.stream().map(Identifiers::quote).toList();
+            List<String> selected = new ArrayList<>();
+            // Aliased: an output column named like the key would take over ORDER BY and sort the keys as text.
+            for (int i = 0; i < keys.size(); i++) {
+                selected.add(Identifiers.quote(keys.get(i)) + "::text AS dbshift_k" + i);
+            }
+            reads.forEach(c -> selected.add(Identifiers.quote(c)));
+            String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
+            String columns = String.join(", ", k);
+            String from = "SELECT " + String.join(", ", selected) + " FROM " + t + " WHERE (" + predicate + ")";
+            String tail = " ORDER BY " + columns + " LIMIT ? FOR UPDATE";
+            List<String> params = new ArrayList<>();
+            for (String type : keyTypes) {
+                params.add("?::" + type);
+            }
+            this.select = from + tail;
+            this.selectAfter = from + " AND (" + columns + ") > (" + String.join(", ", params) + ")" + tail;
+            List<String> arrays = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<String> join = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                arrays.add("?::text[]");
+                names.add("dbshift_k" + i);
+                join.add("dbshift_t." + k.get(i) + " = u.dbshift_k" + i + "::" + keyTypes.get(i));
+            }
+            List<String> sets = new ArrayList<>();
+            for (int i = 0; i < transformer.writes().size(); i++) {
+                arrays.add("?::text[]");
+                names.add("dbshift_v" + i);
+                sets.add(Identifiers.quote(transformer.writes().get(i)) + " = u.dbshift_v" + i + "::"
+                        + writeTypes.get(i));
+            }
+            this.update = "UPDATE " + t + " AS dbshift_t SET " + String.join(", ", sets) + " FROM unnest("
+                    + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ") WHERE "
+                    + String.join(" AND ", join);
+            this.saveCursor = "UPDATE " + STATE_TABLE + " SET last_key = ?::text[], rows_updated = rows_updated + ?,"
+                    + " rows_scanned = rows_scanned + ?, batches = batches + 1, updated_at = now()"
+                    + " WHERE backfill_id = ?";
+        }
+
+        @Override
+        public Outcome next(String[] after, int size) throws SQLException {
+            connection.setAutoCommit(false);
+            try {
+                List<String[]> keyValues = new ArrayList<>();
+                List<Map<String, Object>> changes = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement(after == null ? select : selectAfter)) {
+                    int p = 1;
+                    if (after != null) {
+                        for (String k : after) {
+                            ps.setString(p++, k);
+                        }
+                    }
+                    ps.setInt(p, size);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String[] key = new String[keys.size()];
+                            Map<String, Object> row = new HashMap<>();
+                            for (int i = 0; i < keys.size(); i++) {
+                                key[i] = rs.getString(i + 1);
+                                row.put(keys.get(i), key[i]);
+                            }
+                            for (int i = 0; i < reads.size(); i++) {
+                                row.put(reads.get(i), rs.getObject(keys.size() + i + 1));
+                            }
+                            if (Arrays.asList(key).contains(null)) {
+                                connection.rollback();
+                                return new Outcome(null, 1, 0);
+                            }
+                            keyValues.add(key);
+                            try {
+                                changes.add(transformer.transform(row));
+                            } catch (RuntimeException e) {
+                                // Named like a row the database refused: the batch is rolled back, the key is said.
+                                throw new SQLException("transformer " + transformer.name() + " failed on "
+                                        + tuple(keys, key) + ": " + e);
+                            }
+                        }
+                    }
+                }
+                if (keyValues.isEmpty()) {
+                    connection.commit();
+                    return new Outcome(null, 0, 0);
+                }
+                try (PreparedStatement ps = connection.prepareStatement(update)) {
+                    int p = 1;
+                    for (int i = 0; i < keys.size(); i++) {
+                        final int column = i;
+                        ps.setArray(
+                                p++,
+                                connection.createArrayOf(
+                                        "text",
+                                        keyValues.stream().map(k -> k[column]).toArray()));
+                    }
+                    for (String column : transformer.writes()) {
+                        ps.setArray(
+                                p++,
+                                connection.createArrayOf(
+                                        "text",
+                                        changes.stream()
+                                                .map(c -> c.get(column) == null
+                                                        ? null
+                                                        : c.get(column).toString())
+                                                .toArray()));
+                    }
+                    ps.executeUpdate();
+                }
+                String[] last = keyValues.get(keyValues.size() - 1);
+                try (PreparedStatement ps = connection.prepareStatement(saveCursor)) {
+                    ps.setArray(1, connection.createArrayOf("text", last));
+                    ps.setLong(2, keyValues.size());
+                    ps.setLong(3, keyValues.size());
+                    ps.setString(4, backfillId);
+                    ps.executeUpdate();
+                }
+                connection.commit();
+                return new Outcome(last, keyValues.size(), keyValues.size());
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the batch was not committed either way
+                }
+                throw e;
+            } finally {
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // as above
+                }
+            }
+        }
+
+        @Override
+        public void close() {}
     }
 
     /**

@@ -137,6 +137,29 @@ class KeysetBackfillTest {
     }
 
     @Test
+    void aJavaTransformerWritesWhatTheSqlExpressionWould() throws SQLException {
+        BackfillSpec java = new BackfillSpec(
+                "users", "id", null, "avatar_url IS NULL", 400, null, null, "gravatar", List.of("email"));
+        BackfillFigures figures = new KeysetBackfill("2s", "30s").run(connection, "m/step/java", java, p -> {});
+        assertEquals(2500, figures.rowsUpdated());
+        assertEquals(7, figures.batches());
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM users WHERE avatar_url IS DISTINCT FROM"
+                        + " 'https://www.gravatar.com/avatar/' || md5(lower(trim(email)))"));
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
+        KeysetBackfill.BatchFailedException unknown = assertThrows(
+                KeysetBackfill.BatchFailedException.class,
+                () -> new KeysetBackfill("2s", "30s")
+                        .run(
+                                connection,
+                                "m/step/x",
+                                new BackfillSpec("users", "id", null, null, 10, null, null, "no-such", List.of()),
+                                p -> {}));
+        assertTrue(unknown.getMessage().contains("known: gravatar"), unknown.getMessage());
+    }
+
+    @Test
     void aCompositeKeyIsWalkedAsARow() throws SQLException {
         exec("CREATE TABLE stock (shop int, sku text, qty int, label text, PRIMARY KEY (shop, sku))");
         exec(
