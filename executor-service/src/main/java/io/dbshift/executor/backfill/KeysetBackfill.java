@@ -96,6 +96,13 @@ public final class KeysetBackfill {
         try (Statement s = connection.createStatement()) {
             s.execute("SET lock_timeout = '" + lockTimeout + "'");
             s.execute("SET statement_timeout = '" + statementTimeout + "'");
+            // A generic plan cannot see the batch's LIMIT, guesses a tenth of the table and joins it by hashing the
+            // whole table: every batch would read it all. Planned for its own values, a batch reads its keys only.
+            s.execute("SET plan_cache_mode = force_custom_plan");
+            // A batch's rows are found again by their key, through its index. Past a few thousand rows the planner
+            // would rather hash the batch against a scan of the whole table, which grows with the table, not the batch.
+            s.execute("SET enable_hashjoin = off");
+            s.execute("SET enable_mergejoin = off");
         }
         List<String> keys =
                 Arrays.stream(spec.keyOrDefault().split(",")).map(String::strip).toList();

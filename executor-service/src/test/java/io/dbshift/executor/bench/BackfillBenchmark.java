@@ -1,0 +1,189 @@
+package io.dbshift.executor.bench;
+
+import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.executor.backfill.GravatarTransformer;
+import io.dbshift.executor.backfill.KeysetBackfill;
+import io.dbshift.localstack.LocalPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Gravatar backfill of the workflow document on a large users table, four ways in one run: (a) dbshift with the SQL
+ * expression and default settings; (b) the database's own speed, the same keyset-batched UPDATE as a procedure inside
+ * PostgreSQL with a COMMIT per batch; (c) the document's pattern ported faithfully (select 1,000 rows where the column is
+ * NULL, then one UPDATE per row, a transaction per batch), for a fixed time, since it would take most of an hour; (d)
+ * dbshift with the Java transformer. Each starts from the same fresh table. Prints Markdown.
+ *
+ * <p>Run: {@code ./dbshift bench-backfill [--rows 1000000] [--pattern-seconds 20]}.
+ */
+public final class BackfillBenchmark {
+    static final String EXPRESSION = "'https://www.gravatar.com/avatar/' || md5(lower(trim(email)))";
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.parseInt(option(args, "--rows", "1000000"));
+        int patternSeconds = Integer.parseInt(option(args, "--pattern-seconds", "20"));
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.recreateDatabase("bench_backfill");
+        try (Connection c = postgres.connect("bench_backfill");
+                Statement s = c.createStatement()) {
+            System.out.println("PostgreSQL " + c.getMetaData().getDatabaseProductVersion() + ", "
+                    + Runtime.getRuntime().availableProcessors() + " cores, " + rows + " users\n");
+            s.execute("CREATE TABLE users_seed AS SELECT g::bigint AS id, 'User' || g || '@Example.com ' AS email,"
+                    + " NULL::text AS avatar_url FROM generate_series(1, " + rows + ") g");
+            s.execute("CREATE PROCEDURE native_backfill(batch int) LANGUAGE plpgsql AS $$"
+                    + " DECLARE last bigint := 0; n int;"
+                    + " BEGIN LOOP"
+                    + "   WITH b AS (SELECT id FROM users WHERE id > last ORDER BY id LIMIT batch),"
+                    + "   u AS (UPDATE users t SET avatar_url = " + EXPRESSION.replace("email", "t.email")
+                    + "     FROM b WHERE t.id = b.id AND t.avatar_url IS NULL RETURNING 1)"
+                    + "   SELECT max(b.id), count(*) INTO last, n FROM b;"
+                    + "   EXIT WHEN n < batch; COMMIT;"
+                    + " END LOOP; COMMIT; END $$");
+        }
+        List<String[]> table = new ArrayList<>();
+        double native1000 = 0;
+        double dbshiftSql = 0;
+
+        fresh(postgres);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            long t0 = System.nanoTime();
+            c.createStatement().execute("CALL native_backfill(1000)");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            check(c, rows);
+            native1000 = rows / seconds;
+            table.add(row(
+                    "(b) PostgreSQL's own loop: a procedure, keyset batches of 1,000, COMMIT per batch",
+                    rows,
+                    seconds));
+        }
+
+        fresh(postgres);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            BackfillSpec spec =
+                    new BackfillSpec("users", "id", "avatar_url = " + EXPRESSION, "avatar_url IS NULL", null);
+            long t0 = System.nanoTime();
+            BackfillFigures f = new KeysetBackfill("2s", "60s").run(c, "bench/sql", spec, p -> {});
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            check(c, rows);
+            dbshiftSql = rows / seconds;
+            table.add(row(
+                    "(a) dbshift, SQL expression, default settings (" + f.batches() + " batches, adaptive)",
+                    rows,
+                    seconds));
+        }
+
+        fresh(postgres);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            BackfillSpec spec = new BackfillSpec(
+                    "users", "id", null, "avatar_url IS NULL", null, null, null, "gravatar", List.of("email"));
+            long t0 = System.nanoTime();
+            BackfillFigures f = new KeysetBackfill("2s", "60s").run(c, "bench/java", spec, p -> {});
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            check(c, rows);
+            table.add(row("(d) dbshift, Java transformer (" + f.batches() + " batches, adaptive)", rows, seconds));
+        }
+
+        fresh(postgres);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            long done = documentPattern(c, patternSeconds);
+            table.add(row(
+                    "(c) the document's pattern (1,000 rows where NULL, one UPDATE per row), first " + patternSeconds
+                            + " s",
+                    done,
+                    patternSeconds));
+        }
+
+        System.out.println("| Way | Rows | Seconds | Rows/s |\n|---|---|---|---|");
+        table.forEach(r -> System.out.println("| " + String.join(" | ", r) + " |"));
+        System.out.printf(Locale.ROOT, "%n(a) / (b) = %.2f%n", dbshiftSql / native1000);
+        System.exit(0);
+    }
+
+    /** A users table as the document has it: the column to fill is NULL everywhere, the key is the primary key. */
+    static void fresh(LocalPostgres postgres) throws Exception {
+        try (Connection c = postgres.connect("bench_backfill");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS users");
+            s.execute("DROP TABLE IF EXISTS " + KeysetBackfill.STATE_TABLE);
+            s.execute("CREATE TABLE users AS SELECT * FROM users_seed");
+            s.execute("ALTER TABLE users ADD PRIMARY KEY (id)");
+            s.execute("VACUUM ANALYZE users");
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    /**
+     * The workflow document's backfill, ported: a transaction per batch, the batch chosen by {@code WHERE avatar_url IS
+     * NULL LIMIT 1000} (no order, no key: each batch scans past the rows already done), one UPDATE per row with the
+     * value computed in the application. Runs for the given time; returns the rows done.
+     */
+    static long documentPattern(Connection c, int seconds) throws Exception {
+        GravatarTransformer gravatar = new GravatarTransformer();
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        long done = 0;
+        c.setAutoCommit(false);
+        try (PreparedStatement select =
+                        c.prepareStatement("SELECT id, email FROM users WHERE avatar_url IS NULL LIMIT 1000");
+                PreparedStatement update = c.prepareStatement("UPDATE users SET avatar_url = ? WHERE id = ?")) {
+            while (System.nanoTime() < deadline) {
+                List<Object[]> batch = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        batch.add(new Object[] {rs.getLong(1), rs.getString(2)});
+                    }
+                }
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (Object[] r : batch) {
+                    update.setString(1, (String)
+                            gravatar.transform(Map.of("email", r[1])).get("avatar_url"));
+                    update.setLong(2, (Long) r[0]);
+                    update.executeUpdate();
+                    done++;
+                    if (System.nanoTime() >= deadline) {
+                        break;
+                    }
+                }
+                c.commit();
+            }
+            c.commit();
+        }
+        return done;
+    }
+
+    static void check(Connection c, int rows) throws Exception {
+        try (ResultSet rs = c.createStatement()
+                .executeQuery("SELECT count(*) FROM users WHERE avatar_url IS DISTINCT FROM " + EXPRESSION)) {
+            rs.next();
+            if (rs.getLong(1) != 0) {
+                throw new IllegalStateException(rs.getLong(1) + " of " + rows + " rows were not backfilled right");
+            }
+        }
+    }
+
+    static String[] row(String way, long rows, double seconds) {
+        return new String[] {
+            way,
+            String.format(Locale.ROOT, "%,d", rows),
+            String.format(Locale.ROOT, "%.1f", seconds),
+            String.format(Locale.ROOT, "%,.0f", rows / seconds)
+        };
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
