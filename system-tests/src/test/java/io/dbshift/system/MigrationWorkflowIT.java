@@ -12,6 +12,7 @@ import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
+import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
@@ -411,6 +412,72 @@ class MigrationWorkflowIT {
         }
         String report = get("/migrations/" + id + "/report").body();
         assertTrue(report.contains("**Status:** FAILED") && report.contains("contains null values"), report);
+    }
+
+    @Test
+    @Order(9)
+    void aBackfillWhoseExecutorIsKilledMidwayResumesAndUpdatesEveryRowExactlyOnce() throws Exception {
+        // A table of its own on both targets, with a trigger counting the updates of every row.
+        for (String db : List.of(Stack.STAGING_DB, Stack.PRODUCTION_DB)) {
+            try (Connection c = stack.postgres().connect(db);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE crash_rows (id bigint PRIMARY KEY, updates int NOT NULL DEFAULT 0)");
+                s.execute("INSERT INTO crash_rows (id) SELECT g FROM generate_series(1, 30000) g");
+                s.execute("CREATE FUNCTION crash_rows_count() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$");
+                s.execute("CREATE TRIGGER crash_rows_count BEFORE UPDATE ON crash_rows FOR EACH ROW"
+                        + " EXECUTE FUNCTION crash_rows_count()");
+            }
+        }
+        ObjectNode request = request(
+                "crash-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "15",
+                "ALTER TABLE crash_rows ADD COLUMN note text;");
+        // 60 batches with a pause after each: about six seconds on production, time to kill the executor in it. No
+        // predicate: only the cursor, committed with each batch, keeps a resumed run off the rows already done.
+        request.putArray("backfills")
+                .addObject()
+                .put("table", "crash_rows")
+                .put("set", "note = 'row ' || id")
+                .put("batchSize", 500)
+                .put("pauseMillis", 100);
+        request.putArray("checks")
+                .addObject()
+                .put("name", "every row has a note")
+                .put("sql", "SELECT count(*) FROM crash_rows WHERE note IS NULL")
+                .put("expect", "0");
+        String id = submit(request.toString());
+
+        ServiceProcess executor = stack.service("executor-service");
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            follower.collectUntil(
+                    e -> id.equals(e.subject()),
+                    e -> e.payload() instanceof BackfillProgressed p
+                            && p.stepId().equals("production.backfill")
+                            && p.rowsDone() > 0,
+                    Duration.ofMinutes(2));
+        }
+        executor.kill();
+        long doneAtKill;
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            doneAtKill = count(s, "SELECT count(*) FROM crash_rows WHERE note IS NOT NULL");
+        }
+        assertTrue(doneAtKill > 0 && doneAtKill < 30000, "killed mid-way, after " + doneAtKill + " rows");
+        executor.launch();
+        executor.awaitReady(Duration.ofSeconds(90));
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(3));
+        assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(30000, count(s, "SELECT count(*) FROM crash_rows WHERE note = 'row ' || id"));
+            assertEquals(
+                    30000,
+                    count(s, "SELECT count(*) FROM crash_rows WHERE updates = 1"),
+                    "a row was updated twice, or never, across the kill");
+        }
     }
 
     @Test
