@@ -3,6 +3,7 @@ package io.dbshift.contracts;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.CaptureBaseline;
+import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.BackfillProgressed;
@@ -36,6 +37,7 @@ public final class MessageTypes {
             AnalyzeSchema.class,
             ApplyMigration.class,
             RunBackfill.class,
+            ControlBackfill.class,
             CaptureBaseline.class,
             RunChecks.class,
             SchemaAnalyzed.class,

@@ -12,6 +12,8 @@ public final class Topics {
     public static final String RESULTS = "dbshift.results";
     /** Migration events: the public facts that the notifier and outside services consume. */
     public static final String EVENTS = "dbshift.events";
+    /** Operators' pause, resume, cancel and re-rate of running backfills, heard by every executor. */
+    public static final String BACKFILL_CONTROL = "dbshift.backfill.control";
 
     private Topics() {}
 
@@ -28,6 +30,7 @@ public final class Topics {
                 VERIFIER_COMMANDS,
                 RESULTS,
                 EVENTS,
+                BACKFILL_CONTROL,
                 deadLetter(REQUESTS),
                 deadLetter(EXECUTOR_COMMANDS),
                 deadLetter(VERIFIER_COMMANDS),

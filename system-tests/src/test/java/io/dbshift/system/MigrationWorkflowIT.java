@@ -12,6 +12,7 @@ import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
+import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MigrationCompleted;
@@ -478,6 +479,84 @@ class MigrationWorkflowIT {
                     count(s, "SELECT count(*) FROM crash_rows WHERE updates = 1"),
                     "a row was updated twice, or never, across the kill");
         }
+    }
+
+    @Test
+    @Order(10)
+    void anOperatorPausesABackfillOverKafkaAndResumesItOverTheExecutorsApi() throws Exception {
+        for (String db : List.of(Stack.STAGING_DB, Stack.PRODUCTION_DB)) {
+            try (Connection c = stack.postgres().connect(db);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE paused_rows (id bigint PRIMARY KEY)");
+                s.execute("INSERT INTO paused_rows SELECT g FROM generate_series(1, 20000) g");
+            }
+        }
+        ObjectNode request = request(
+                "pause-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "16",
+                "ALTER TABLE paused_rows ADD COLUMN note text;");
+        request.putArray("backfills")
+                .addObject()
+                .put("table", "paused_rows")
+                .put("set", "note = 'row ' || id")
+                .put("batchSize", 500)
+                .put("pauseMillis", 100);
+        String id = submit(request.toString());
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            follower.collectUntil(
+                    e -> id.equals(e.subject()),
+                    e -> e.payload() instanceof BackfillProgressed p
+                            && p.stepId().equals("production.backfill")
+                            && p.rowsDone() > 0,
+                    Duration.ofMinutes(2));
+        }
+        kafka.send(
+                Topics.BACKFILL_CONTROL,
+                id,
+                CloudEvent.of("/test", new ControlBackfill(id, "pause", null, null, "ana@example.com"))
+                        .toJson());
+        String executor = stack.service("executor-service").url();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> executorGet(executor, "/backfills").contains("\"paused\":true"));
+        long before = notes();
+        Thread.sleep(1_500);
+        assertEquals(before, notes(), "the backfill went on while paused");
+
+        HttpResponse<String> resumed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(executor + "/backfills/" + id + "/resume"))
+                        .header("X-Requested-By", "ana@example.com")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, resumed.statusCode(), resumed.body());
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
+        assertTrue(
+                events.stream()
+                        .anyMatch(e -> e.payload() instanceof BackfillProgressed p
+                                && p.throttle() != null
+                                && p.throttle().equals("paused by ana@example.com")),
+                "the pause was not visible in the progress events");
+        assertEquals(20000, notes());
+        HttpResponse<String> none = HTTP.send(
+                HttpRequest.newBuilder(URI.create(executor + "/backfills/" + id + "/pause"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, none.statusCode(), "a finished backfill cannot be paused");
+    }
+
+    static long notes() throws SQLException {
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            return count(s, "SELECT count(*) FROM paused_rows WHERE note IS NOT NULL");
+        }
+    }
+
+    static String executorGet(String base, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test

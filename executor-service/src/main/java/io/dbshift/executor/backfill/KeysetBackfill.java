@@ -36,7 +36,7 @@ public final class KeysetBackfill {
     public static final String STATE_TABLE = "dbshift_backfill_state";
 
     static final int MIN_BATCH = 100;
-    static final int MAX_BATCH = 100_000;
+    public static final int MAX_BATCH = 100_000;
 
     /** Deadlock, serialization failure and lock_timeout: the batch was rolled back whole and may simply run again. */
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03");
@@ -46,15 +46,17 @@ public final class KeysetBackfill {
     private final String lockTimeout;
     private final String statementTimeout;
     private final Health health;
+    private final BackfillControls controls;
 
     public KeysetBackfill(String lockTimeout, String statementTimeout) {
-        this(lockTimeout, statementTimeout, Health.DEFAULT);
+        this(lockTimeout, statementTimeout, Health.DEFAULT, BackfillControls.NONE);
     }
 
-    public KeysetBackfill(String lockTimeout, String statementTimeout, Health health) {
+    public KeysetBackfill(String lockTimeout, String statementTimeout, Health health, BackfillControls controls) {
         this.lockTimeout = lockTimeout;
         this.statementTimeout = statementTimeout;
         this.health = health;
+        this.controls = controls;
     }
 
     /**
@@ -133,6 +135,8 @@ public final class KeysetBackfill {
         long scanned = cursor.rowsScanned();
         long batches = 0;
         String throttle = null;
+        BackfillControls.Handle handle = controls.register(backfillId);
+        boolean fixed = spec.fixedBatchSize();
         try (step) {
             int retries = 0;
             while (true) {
@@ -170,19 +174,43 @@ public final class KeysetBackfill {
                     break;
                 }
                 long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
-                if (!spec.fixedBatchSize()) {
+                if (handle.batchSize != null) {
+                    batchSize = handle.batchSize;
+                    fixed = true;
+                } else if (!fixed) {
                     double factor =
                             Math.max(0.5, Math.min(2.0, (double) spec.targetBatchMillisOrDefault() / batchMillis));
                     batchSize = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, batchSize * factor));
                 }
-                throttle = holdBack(connection, spec);
+                throttle = holdBack(
+                        connection, handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault());
+                long rowsSoFar = updated;
+                long scannedSoFar = scanned;
+                int size = batchSize;
+                controls.between(handle, table, updated, reason -> {
+                    Progress paused = progress(
+                            table,
+                            rowsSoFar,
+                            scannedSoFar,
+                            Math.max(estimate, scannedSoFar),
+                            started,
+                            System.nanoTime(),
+                            size,
+                            reason);
+                    handle.last = paused;
+                    progress.accept(paused);
+                });
                 long now = System.nanoTime();
                 if (now - lastReport >= 1_000_000_000L) {
                     lastReport = now;
-                    progress.accept(progress(
-                            table, updated, scanned, Math.max(estimate, scanned), started, now, batchSize, throttle));
+                    Progress p = progress(
+                            table, updated, scanned, Math.max(estimate, scanned), started, now, batchSize, throttle);
+                    handle.last = p;
+                    progress.accept(p);
                 }
             }
+        } finally {
+            controls.unregister(handle);
         }
         cursor.finish(connection);
         long now = System.nanoTime();
@@ -197,9 +225,9 @@ public final class KeysetBackfill {
      * Looks at the database between batches and holds back when it is under strain; returns why, or null. Each check is
      * one query on the statistics views, a fraction of a millisecond.
      */
-    private String holdBack(Connection connection, BackfillSpec spec) throws SQLException {
+    private String holdBack(Connection connection, long pauseMillis) throws SQLException {
         String reason = null;
-        long pause = spec.pauseMillisOrDefault();
+        long pause = pauseMillis;
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
                         + " coalesce(max(extract(epoch FROM now() - xact_start)) FILTER (WHERE pid <> pg_backend_pid()"

@@ -25,6 +25,7 @@ import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
 import io.dbshift.executor.TargetRefusedException;
 import io.dbshift.executor.apply.FlywayApplier;
+import io.dbshift.executor.backfill.BackfillControls;
 import io.dbshift.executor.backfill.KeysetBackfill;
 import io.dbshift.support.CommandProcessing;
 import io.dbshift.support.target.TargetDatabases;
@@ -62,6 +63,9 @@ public class ExecutorCommandConsumer {
 
     @Inject
     ExecutorConfig config;
+
+    @Inject
+    BackfillControls controls;
 
     @Inject
     @Channel("progress")
@@ -162,7 +166,8 @@ public class ExecutorCommandConsumer {
 
     private BackfillCompleted backfill(RunBackfill command) throws SQLException {
         List<BackfillCompleted.BackfillFigures> figures = new ArrayList<>();
-        KeysetBackfill engine = new KeysetBackfill(config.lockTimeout(), config.batchStatementTimeout());
+        KeysetBackfill engine = new KeysetBackfill(
+                config.lockTimeout(), config.batchStatementTimeout(), KeysetBackfill.Health.DEFAULT, controls);
         try (Connection connection = targets.connect(command.target())) {
             for (BackfillSpec spec : command.backfills()) {
                 // One cursor per migration, step and table: a re-run of the step resumes it.

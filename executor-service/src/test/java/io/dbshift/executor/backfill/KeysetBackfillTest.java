@@ -1,6 +1,7 @@
 package io.dbshift.executor.backfill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +159,73 @@ class KeysetBackfillTest {
                                 new BackfillSpec("users", "id", null, null, 10, null, null, "no-such", List.of()),
                                 p -> {}));
         assertTrue(unknown.getMessage().contains("known: gravatar"), unknown.getMessage());
+    }
+
+    @Test
+    void anOperatorPausesResumesAndRerates() throws Exception {
+        BackfillControls controls = new BackfillControls();
+        BackfillSpec slow = new BackfillSpec("users", "id", "avatar_url = md5(email)", null, 100, null, 20);
+        java.util.concurrent.CompletableFuture<BackfillFigures> run =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new KeysetBackfill("2s", "30s", KeysetBackfill.Health.DEFAULT, controls)
+                                .run(connection, "m1/step/users", slow, p -> {});
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        awaitRows(200);
+        assertTrue(controls.apply("m1", "pause", null, null, "ana"));
+        Thread.sleep(300);
+        long paused = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+        Thread.sleep(500);
+        assertEquals(paused, count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"), "it went on paused");
+        assertTrue(controls.running().get("m1").paused());
+        assertTrue(controls.apply("m1", "rate", 1000, 0, "ana"));
+        assertTrue(controls.apply("m1", "resume", null, null, "ana"));
+        BackfillFigures figures = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2500, figures.rowsUpdated());
+        assertTrue(figures.batches() < 25, "the new rate of 1,000 a batch was not taken: " + figures.batches());
+        assertTrue(controls.running().isEmpty(), "a finished backfill stays registered");
+        assertFalse(controls.apply("m1", "pause", null, null, "ana"), "nothing runs to pause");
+    }
+
+    @Test
+    void aCancelledBackfillKeepsItsCursorAndResumes() throws Exception {
+        BackfillControls controls = new BackfillControls();
+        BackfillSpec slow = new BackfillSpec("users", "id", "avatar_url = md5(email)", null, 100, null, 20);
+        java.util.concurrent.CompletableFuture<BackfillFigures> run =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new KeysetBackfill("2s", "30s", KeysetBackfill.Health.DEFAULT, controls)
+                                .run(connection, "m2/step/users", slow, p -> {});
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        awaitRows(200);
+        controls.apply("m2", "cancel", null, null, "ana");
+        java.util.concurrent.ExecutionException e = assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> run.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof BackfillControls.Cancelled, String.valueOf(e.getCause()));
+        assertTrue(
+                e.getCause().getMessage().contains("cancelled by ana"),
+                e.getCause().getMessage());
+        long done = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+        BackfillFigures rest = new KeysetBackfill("2s", "30s").run(connection, "m2/step/users", slow, p -> {});
+        assertEquals(2500 - done, rest.rowsUpdated());
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
+    }
+
+    private static void awaitRows(long rows) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL") < rows) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the backfill did not start");
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
