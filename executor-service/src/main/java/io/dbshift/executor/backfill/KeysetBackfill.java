@@ -65,9 +65,13 @@ public final class KeysetBackfill {
      * @param longTransactionSeconds another transaction open this long keeps vacuum from removing the row versions the
      *     backfill leaves behind: slow down
      * @param replicationLagSeconds replicas this far behind: wait for them
+     * @param lockWaits pause while other sessions wait on locks
      */
-    public record Health(double longTransactionSeconds, double replicationLagSeconds) {
-        public static final Health DEFAULT = new Health(300, 10);
+    public record Health(double longTransactionSeconds, double replicationLagSeconds, boolean lockWaits) {
+        public static final Health DEFAULT = new Health(300, 10, true);
+
+        /** No holding back at all: the database's full speed, whatever it costs the application. */
+        public static final Health NONE = new Health(Double.MAX_VALUE, Double.MAX_VALUE, false);
     }
 
     /** A moment of a running backfill. */
@@ -88,10 +92,28 @@ public final class KeysetBackfill {
         }
     }
 
+    /** Opens a second connection to the target, for watching who waits behind the backfill. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    public BackfillFigures run(Connection connection, String backfillId, BackfillSpec spec, Consumer<Progress> progress)
+            throws SQLException {
+        return run(connection, null, backfillId, spec, progress);
+    }
+
     /**
+     * @param monitor opens a connection that watches, while each batch runs, for sessions blocked by it; null to not
+     *     watch. A batch that made anyone wait halves the next one and is followed by a pause as long as itself.
      * @param backfillId names this backfill's cursor: the same id resumes it ({@code <migration>/<step>/<table>})
      */
-    public BackfillFigures run(Connection connection, String backfillId, BackfillSpec spec, Consumer<Progress> progress)
+    public BackfillFigures run(
+            Connection connection,
+            ConnectionSource monitor,
+            String backfillId,
+            BackfillSpec spec,
+            Consumer<Progress> progress)
             throws SQLException {
         String table = spec.table();
         connection.setAutoCommit(true);
@@ -137,7 +159,8 @@ public final class KeysetBackfill {
         String throttle = null;
         BackfillControls.Handle handle = controls.register(backfillId);
         boolean fixed = spec.fixedBatchSize();
-        try (step) {
+        try (step;
+                Contention contention = Contention.watch(monitor, connection, health.lockWaits())) {
             int retries = 0;
             while (true) {
                 long batchStarted = System.nanoTime();
@@ -174,16 +197,23 @@ public final class KeysetBackfill {
                     break;
                 }
                 long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
+                long blocked = contention.takeBlocked();
                 if (handle.batchSize != null) {
                     batchSize = handle.batchSize;
                     fixed = true;
-                } else if (!fixed) {
+                } else if (!fixed && blocked > 0) {
+                    batchSize = Math.max(MIN_BATCH, batchSize / 2);
+                } else if (!fixed && contention.quietFor(3)) {
                     double factor =
                             Math.max(0.5, Math.min(2.0, (double) spec.targetBatchMillisOrDefault() / batchMillis));
                     batchSize = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, batchSize * factor));
                 }
-                throttle = holdBack(
-                        connection, handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault());
+                long pause = handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault();
+                // Someone queued behind that batch: give the application three times the batch's length to itself.
+                throttle = holdBack(connection, blocked > 0 ? Math.max(pause, 3 * batchMillis) : pause);
+                if (throttle == null && blocked > 0) {
+                    throttle = "sessions waited behind the last batch: smaller batches, a pause after each";
+                }
                 long rowsSoFar = updated;
                 long scannedSoFar = scanned;
                 int size = batchSize;
@@ -222,6 +252,81 @@ public final class KeysetBackfill {
     }
 
     /**
+     * Watches, from a connection of its own, for sessions that wait on a lock the backfill's session holds: the
+     * application's transactions queued behind a batch. Sampled every 10 ms while the backfill runs.
+     */
+    private static final class Contention implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong blocked = new java.util.concurrent.atomic.AtomicLong();
+        private final Connection monitor;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private int quietBatches;
+
+        private Contention(Connection monitor, int pid) {
+            this.monitor = monitor;
+            this.thread = monitor == null ? null : new Thread(() -> sample(pid), "dbshift-backfill-contention");
+            if (thread != null) {
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+
+        static Contention watch(ConnectionSource source, Connection backfill, boolean enabled) throws SQLException {
+            if (source == null || !enabled) {
+                return new Contention(null, 0);
+            }
+            int pid;
+            try (Statement s = backfill.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            return new Contention(source.open(), pid);
+        }
+
+        private void sample(int pid) {
+            try (PreparedStatement ps = monitor.prepareStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND ? = ANY(pg_blocking_pids(pid))")) {
+                ps.setInt(1, pid);
+                while (running) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        blocked.addAndGet(rs.getLong(1));
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (SQLException | InterruptedException e) {
+                // watching is best effort: without it the backfill only loses its brake on contention
+            }
+        }
+
+        /** Samples that saw someone blocked since the last call. */
+        long takeBlocked() {
+            long n = blocked.getAndSet(0);
+            quietBatches = n > 0 ? 0 : quietBatches + 1;
+            return n;
+        }
+
+        /** No one was blocked for this many batches in a row: the batch may grow again. */
+        boolean quietFor(int batches) {
+            return monitor == null || quietBatches >= batches;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            running = false;
+            if (thread != null) {
+                try {
+                    thread.join(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                monitor.close();
+            }
+        }
+    }
+
+    /**
      * Looks at the database between batches and holds back when it is under strain; returns why, or null. Each check is
      * one query on the statistics views, a fraction of a millisecond.
      */
@@ -238,7 +343,7 @@ public final class KeysetBackfill {
             long waiting = rs.getLong(1);
             double oldest = rs.getDouble(2);
             double lag = rs.getDouble(3);
-            if (waiting > 0) {
+            if (health.lockWaits() && waiting > 0) {
                 reason = waiting + " session(s) waiting on locks";
                 pause = Math.max(pause, 200);
             } else if (lag > health.replicationLagSeconds()) {

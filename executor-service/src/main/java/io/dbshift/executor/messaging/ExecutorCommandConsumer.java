@@ -172,7 +172,12 @@ public class ExecutorCommandConsumer {
             for (BackfillSpec spec : command.backfills()) {
                 // One cursor per migration, step and table: a re-run of the step resumes it.
                 String backfillId = command.migrationId() + "/" + command.stepId() + "/" + spec.table();
-                figures.add(engine.run(connection, backfillId, spec, p -> publish(command, p)));
+                figures.add(engine.run(
+                        connection,
+                        () -> targets.connect(command.target()),
+                        backfillId,
+                        spec,
+                        p -> publish(command, p)));
             }
         }
         return new BackfillCompleted(

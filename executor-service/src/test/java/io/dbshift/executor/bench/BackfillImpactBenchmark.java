@@ -1,0 +1,208 @@
+package io.dbshift.executor.bench;
+
+import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.executor.backfill.KeysetBackfill;
+import io.dbshift.localstack.LocalPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * What a backfill costs the application: pgbench runs reads and writes of single users by id on the table being
+ * backfilled, first alone, then while the backfill runs, and the application's p50/p99 latency and failed transactions
+ * are compared. Done once with dbshift's default settings and once with a rate that takes batches back to back at the
+ * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
+ *
+ * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4]}.
+ */
+public final class BackfillImpactBenchmark {
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.parseInt(option(args, "--rows", "1000000"));
+        int clients = Integer.parseInt(option(args, "--clients", "4"));
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.recreateDatabase("bench_backfill");
+        try (Connection c = postgres.connect("bench_backfill")) {
+            c.createStatement()
+                    .execute(
+                            "CREATE TABLE users_seed AS SELECT g::bigint AS id, 'User' || g || '@Example.com ' AS email,"
+                                    + " NULL::text AS avatar_url FROM generate_series(1, " + rows + ") g");
+        }
+        Path script = Files.createTempFile("dbshift-app", ".sql");
+        Files.writeString(script, """
+                \\set id random(1, %d)
+                BEGIN;
+                SELECT email, avatar_url FROM users WHERE id = :id;
+                UPDATE users SET email = email WHERE id = :id;
+                END;
+                """.formatted(rows));
+        System.out.println("pgbench: " + clients + " clients, each transaction reads a user by id and writes it back ("
+                + rows + " users)\n");
+        System.out.println("| Run | Backfill | Backfill rows/s | App transactions | Failed | p50 ms | p99 ms |"
+                + " p99 / baseline |\n|---|---|---|---|---|---|---|---|");
+        for (String[] run :
+                List.of(new String[] {"defaults", ""}, new String[] {"full speed, no throttle", "nothrottle"})) {
+            BackfillBenchmark.fresh(postgres);
+            Load baseline = pgbench(postgres, script, clients, 10, null);
+            BackfillBenchmark.fresh(postgres);
+            Load during = pgbench(postgres, script, clients, 0, () -> backfill(postgres, run[1].isEmpty()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | baseline: none | | %d | %d | %.2f | %.2f | |%n",
+                    run[0],
+                    baseline.transactions(),
+                    baseline.failed(),
+                    baseline.p50(),
+                    baseline.p99());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f |%n",
+                    run[0],
+                    during.backfill(),
+                    during.rowsPerSecond(),
+                    during.transactions(),
+                    during.failed(),
+                    during.p50(),
+                    during.p99(),
+                    during.p99() / baseline.p99());
+        }
+        System.exit(0);
+    }
+
+    record Load(long transactions, long failed, double p50, double p99, String backfill, double rowsPerSecond) {}
+
+    record Backfilled(String description, double rowsPerSecond, long startMicros, long endMicros) {}
+
+    interface Work {
+        Backfilled run() throws Exception;
+    }
+
+    static Backfilled backfill(LocalPostgres postgres, boolean defaults) throws Exception {
+        BackfillSpec spec = defaults
+                ? new BackfillSpec("users", "id", "avatar_url = " + BackfillBenchmark.EXPRESSION, null, null)
+                : new BackfillSpec(
+                        "users", "id", "avatar_url = " + BackfillBenchmark.EXPRESSION, null, 50_000, null, null);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            long start = System.currentTimeMillis() * 1000;
+            long t0 = System.nanoTime();
+            KeysetBackfill engine = defaults
+                    ? new KeysetBackfill("2s", "60s")
+                    : new KeysetBackfill(
+                            "2s",
+                            "60s",
+                            KeysetBackfill.Health.NONE,
+                            io.dbshift.executor.backfill.BackfillControls.NONE);
+            BackfillFigures f = engine.run(c, () -> postgres.connect("bench_backfill"), "impact", spec, p -> {});
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Backfilled(
+                    f.batches() + " batches, " + String.format(Locale.ROOT, "%.1f s", seconds),
+                    f.rowsUpdated() / seconds,
+                    start,
+                    System.currentTimeMillis() * 1000);
+        }
+    }
+
+    /**
+     * Runs pgbench for {@code seconds}, or, with {@code work}, for as long as the work runs (pgbench started a second
+     * before it, its transactions counted from the work's start to its end).
+     */
+    static Load pgbench(LocalPostgres postgres, Path script, int clients, int seconds, Work work) throws Exception {
+        Path logs = Files.createTempDirectory("dbshift-pgbench");
+        int duration = work == null ? seconds : 120;
+        List<String> command = List.of(
+                "/usr/lib/postgresql/15/bin/pgbench",
+                "-h",
+                postgres.host(),
+                "-p",
+                String.valueOf(postgres.port()),
+                "-U",
+                postgres.user(),
+                "-n",
+                "-c",
+                String.valueOf(clients),
+                "-j",
+                "2",
+                "-T",
+                String.valueOf(duration),
+                "-f",
+                script.toString(),
+                "-l",
+                "--log-prefix",
+                logs.resolve("tx").toString(),
+                "bench_backfill");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.redirectOutput(logs.resolve("out.txt").toFile());
+        pb.environment().put("PGPASSWORD", postgres.password());
+        Process p = pb.start();
+        Backfilled done = null;
+        long from = 0;
+        long to = Long.MAX_VALUE;
+        if (work != null) {
+            Thread.sleep(2_000);
+            done = work.run();
+            from = done.startMicros();
+            to = done.endMicros();
+            p.destroy(); // SIGTERM: pgbench stops and writes its logs
+        }
+        p.waitFor();
+        List<Double> latencies = new ArrayList<>();
+        long failed = 0;
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("tx"))
+                    .toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    // client_id transaction_no time script_no time_epoch time_us [...]
+                    String[] c = line.split(" ");
+                    if (c.length < 6) {
+                        continue; // the last line of a log cut short when pgbench was stopped
+                    }
+                    long at = Long.parseLong(c[4]) * 1_000_000 + Long.parseLong(c[5]);
+                    if (at < from || at > to) {
+                        continue;
+                    }
+                    if (c[2].equals("failed")) {
+                        failed++;
+                    } else if (!c[2].equals("skipped")) {
+                        latencies.add(Long.parseLong(c[2]) / 1000.0);
+                    }
+                }
+            }
+        }
+        deleteTree(logs);
+        Collections.sort(latencies);
+        return new Load(
+                latencies.size(),
+                failed,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                done == null ? "none" : done.description(),
+                done == null ? 0 : done.rowsPerSecond());
+    }
+
+    static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, p * sorted.size()));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
