@@ -36,6 +36,10 @@ public final class KeysetBackfill {
     public static final String STATE_TABLE = "dbshift_backfill_state";
 
     static final int MIN_BATCH = 100;
+
+    /** The batch duration aimed at once the application has been seen waiting behind a batch. */
+    static final int CONTENDED_BATCH_MILLIS = 10;
+
     public static final int MAX_BATCH = 100_000;
 
     /** Deadlock, serialization failure and lock_timeout: the batch was rolled back whole and may simply run again. */
@@ -159,6 +163,7 @@ public final class KeysetBackfill {
         String throttle = null;
         BackfillControls.Handle handle = controls.register(backfillId);
         boolean fixed = spec.fixedBatchSize();
+        boolean contended = false;
         try (step;
                 Contention contention = Contention.watch(monitor, connection, health.lockWaits())) {
             int retries = 0;
@@ -198,19 +203,25 @@ public final class KeysetBackfill {
                 }
                 long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
                 long blocked = contention.takeBlocked();
+                contended |= blocked > 0;
                 if (handle.batchSize != null) {
                     batchSize = handle.batchSize;
                     fixed = true;
                 } else if (!fixed && blocked > 0) {
                     batchSize = Math.max(MIN_BATCH, batchSize / 2);
                 } else if (!fixed && contention.quietFor(3)) {
-                    double factor =
-                            Math.max(0.5, Math.min(2.0, (double) spec.targetBatchMillisOrDefault() / batchMillis));
+                    // Once the application has queued behind a batch, batches aim at a few milliseconds: a row the
+                    // application wants is then never locked for longer than that.
+                    int target = contended
+                            ? Math.min(spec.targetBatchMillisOrDefault(), CONTENDED_BATCH_MILLIS)
+                            : spec.targetBatchMillisOrDefault();
+                    double factor = Math.max(0.5, Math.min(2.0, (double) target / batchMillis));
                     batchSize = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, batchSize * factor));
                 }
                 long pause = handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault();
-                // Someone queued behind that batch: give the application three times the batch's length to itself.
-                throttle = holdBack(connection, blocked > 0 ? Math.max(pause, 3 * batchMillis) : pause);
+                // Under contention the backfill takes at most half the time, and a quarter after a batch that blocked.
+                long brake = blocked > 0 ? 3 * batchMillis : contended ? batchMillis : 0;
+                throttle = holdBack(connection, Math.max(pause, brake));
                 if (throttle == null && blocked > 0) {
                     throttle = "sessions waited behind the last batch: smaller batches, a pause after each";
                 }

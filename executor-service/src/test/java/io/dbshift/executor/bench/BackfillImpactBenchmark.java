@@ -26,6 +26,10 @@ public final class BackfillImpactBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = Integer.parseInt(option(args, "--rows", "1000000"));
         int clients = Integer.parseInt(option(args, "--clients", "4"));
+        // An application at a steady rate, as one is, not one driving the database flat out: pgbench -R, whose
+        // latencies
+        // include any lag behind its schedule. 0 runs flat out.
+        int rate = Integer.parseInt(option(args, "--rate", "1500"));
         LocalPostgres postgres = LocalPostgres.shared();
         postgres.recreateDatabase("bench_backfill");
         try (Connection c = postgres.connect("bench_backfill")) {
@@ -42,16 +46,16 @@ public final class BackfillImpactBenchmark {
                 UPDATE users SET email = email WHERE id = :id;
                 END;
                 """.formatted(rows));
-        System.out.println("pgbench: " + clients + " clients, each transaction reads a user by id and writes it back ("
-                + rows + " users)\n");
+        System.out.println("pgbench: " + clients + " clients, " + (rate > 0 ? rate + " transactions/s" : "flat out")
+                + ", each transaction reads a user by id and writes it back (" + rows + " users)\n");
         System.out.println("| Run | Backfill | Backfill rows/s | App transactions | Failed | p50 ms | p99 ms |"
                 + " p99 / baseline |\n|---|---|---|---|---|---|---|---|");
         for (String[] run :
                 List.of(new String[] {"defaults", ""}, new String[] {"full speed, no throttle", "nothrottle"})) {
             BackfillBenchmark.fresh(postgres);
-            Load baseline = pgbench(postgres, script, clients, 10, null);
+            Load baseline = pgbench(postgres, script, clients, rate, 10, null);
             BackfillBenchmark.fresh(postgres);
-            Load during = pgbench(postgres, script, clients, 0, () -> backfill(postgres, run[1].isEmpty()));
+            Load during = pgbench(postgres, script, clients, rate, 0, () -> backfill(postgres, run[1].isEmpty()));
             System.out.printf(
                     Locale.ROOT,
                     "| %s | baseline: none | | %d | %d | %.2f | %.2f | |%n",
@@ -112,10 +116,11 @@ public final class BackfillImpactBenchmark {
      * Runs pgbench for {@code seconds}, or, with {@code work}, for as long as the work runs (pgbench started a second
      * before it, its transactions counted from the work's start to its end).
      */
-    static Load pgbench(LocalPostgres postgres, Path script, int clients, int seconds, Work work) throws Exception {
+    static Load pgbench(LocalPostgres postgres, Path script, int clients, int rate, int seconds, Work work)
+            throws Exception {
         Path logs = Files.createTempDirectory("dbshift-pgbench");
         int duration = work == null ? seconds : 120;
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 "/usr/lib/postgresql/15/bin/pgbench",
                 "-h",
                 postgres.host(),
@@ -135,7 +140,10 @@ public final class BackfillImpactBenchmark {
                 "-l",
                 "--log-prefix",
                 logs.resolve("tx").toString(),
-                "bench_backfill");
+                "bench_backfill"));
+        if (rate > 0) {
+            command.addAll(command.size() - 1, List.of("-R", String.valueOf(rate)));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.redirectOutput(logs.resolve("out.txt").toFile());
         pb.environment().put("PGPASSWORD", postgres.password());
