@@ -38,7 +38,7 @@ public final class KeysetBackfill {
     static final int MIN_BATCH = 100;
 
     /** The batch duration aimed at once the application has been seen waiting behind a batch. */
-    static final int CONTENDED_BATCH_MILLIS = 10;
+    static final int CONTENDED_BATCH_MILLIS = 3;
 
     public static final int MAX_BATCH = 100_000;
 
