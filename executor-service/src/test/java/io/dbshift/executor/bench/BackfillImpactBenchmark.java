@@ -39,6 +39,7 @@ public final class BackfillImpactBenchmark {
                                     + " NULL::text AS avatar_url FROM generate_series(1, " + rows + ") g");
         }
         Path script = Files.createTempFile("dbshift-app", ".sql");
+        script.toFile().deleteOnExit();
         Files.writeString(script, """
                 \\set id random(1, %d)
                 BEGIN;
