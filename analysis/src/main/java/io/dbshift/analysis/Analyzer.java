@@ -62,28 +62,11 @@ public final class Analyzer {
     /** Against a live target: its schema is copied, its sizes and planner estimates are read. */
     public Analysis against(Server target, List<Script> scripts) {
         long started = System.currentTimeMillis();
-        Map<String, TableStats> stats;
-        Set<String> applied;
-        try (Connection c = target.connect()) {
-            stats = TableStats.of(c);
-            applied = AppliedVersions.of(c);
-        } catch (SQLException e) {
-            throw new AnalysisException.Unreachable("cannot reach " + target + ": " + e.getMessage(), e);
-        }
-        List<String> alreadyApplied = scripts.stream()
-                .map(Script::version)
-                .filter(v -> applied.contains(AppliedVersions.normalize(v)))
-                .toList();
-        List<Script> pending = scripts.stream()
-                .filter(s -> !applied.contains(AppliedVersions.normalize(s.version())))
-                .toList();
-        if (!alreadyApplied.isEmpty()) {
-            progress.accept("already applied on " + target + ", not replayed: " + String.join(", ", alreadyApplied));
-        }
+        TargetFacts facts = TargetFacts.read(target);
         try (ScratchDatabase scratch = ScratchDatabase.create(target)) {
             progress.accept("copying the schema of " + target + " into scratch database " + scratch.name());
             scratch.copySchemaOf(target);
-            return replay(scratch, pending, stats, Optional.of(target), target.toString(), alreadyApplied, started);
+            return replay(scratch, facts, scripts, started);
         }
     }
 
@@ -92,12 +75,7 @@ public final class Analyzer {
      * (CREATE DATABASE … TEMPLATE, much faster than pg_dump and psql again).
      */
     public Prepared prepare(Server target) {
-        Map<String, TableStats> stats;
-        try (Connection c = target.connect()) {
-            stats = TableStats.of(c);
-        } catch (SQLException e) {
-            throw new AnalysisException.Unreachable("cannot reach " + target + ": " + e.getMessage(), e);
-        }
+        TargetFacts facts = TargetFacts.read(target);
         ScratchDatabase template = ScratchDatabase.create(target);
         try {
             template.copySchemaOf(target);
@@ -105,25 +83,23 @@ public final class Analyzer {
             template.close();
             throw e;
         }
-        return new Prepared(target, template, stats);
+        return new Prepared(facts, template);
     }
 
     /** A target whose schema has been copied once; see {@link #prepare}. */
     public final class Prepared implements AutoCloseable {
-        private final Server target;
+        private final TargetFacts facts;
         private final ScratchDatabase template;
-        private final Map<String, TableStats> stats;
 
-        private Prepared(Server target, ScratchDatabase template, Map<String, TableStats> stats) {
-            this.target = target;
+        private Prepared(TargetFacts facts, ScratchDatabase template) {
+            this.facts = facts;
             this.template = template;
-            this.stats = stats;
         }
 
         public Analysis analyze(List<Script> scripts) {
             long started = System.currentTimeMillis();
             try (ScratchDatabase scratch = ScratchDatabase.copyOf(template)) {
-                return replay(scratch, scripts, stats, Optional.of(target), target.toString(), List.of(), started);
+                return replay(scratch, facts, scripts, started);
             }
         }
 
@@ -131,6 +107,40 @@ public final class Analyzer {
         public void close() {
             template.close();
         }
+    }
+
+    /** What the analysis reads from a live target: its tables' sizes, and the versions its history has applied. */
+    private record TargetFacts(Server target, Map<String, TableStats> stats, Set<String> applied) {
+        static TargetFacts read(Server target) {
+            try (Connection c = target.connect()) {
+                return new TargetFacts(target, TableStats.of(c), AppliedVersions.of(c));
+            } catch (SQLException e) {
+                throw new AnalysisException.Unreachable("cannot reach " + target + ": " + e.getMessage(), e);
+            }
+        }
+
+        boolean applied(Script script) {
+            return applied.contains(AppliedVersions.normalize(script.version()));
+        }
+    }
+
+    /** Replays what the target has not applied yet; what it has is listed, not replayed. */
+    private Analysis replay(ScratchDatabase scratch, TargetFacts facts, List<Script> scripts, long started) {
+        List<String> alreadyApplied =
+                scripts.stream().filter(facts::applied).map(Script::version).toList();
+        if (!alreadyApplied.isEmpty()) {
+            progress.accept(
+                    "already applied on " + facts.target() + ", not replayed: " + String.join(", ", alreadyApplied));
+        }
+        List<Script> pending = scripts.stream().filter(s -> !facts.applied(s)).toList();
+        return replay(
+                scratch,
+                pending,
+                facts.stats(),
+                Optional.of(facts.target()),
+                facts.target().toString(),
+                alreadyApplied,
+                started);
     }
 
     /** Against a schema file loaded into a scratch database on {@code server}; table sizes are unknown. */

@@ -419,52 +419,20 @@ class MigrationWorkflowIT {
     @Order(9)
     void aBackfillWhoseExecutorIsKilledMidwayResumesAndUpdatesEveryRowExactlyOnce() throws Exception {
         // A table of its own on both targets, with a trigger counting the updates of every row.
-        for (String db : List.of(Stack.STAGING_DB, Stack.PRODUCTION_DB)) {
-            try (Connection c = stack.postgres().connect(db);
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE crash_rows (id bigint PRIMARY KEY, updates int NOT NULL DEFAULT 0)");
-                s.execute("INSERT INTO crash_rows (id) SELECT g FROM generate_series(1, 30000) g");
-                s.execute("CREATE FUNCTION crash_rows_count() RETURNS trigger LANGUAGE plpgsql AS"
-                        + " $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$");
-                s.execute("CREATE TRIGGER crash_rows_count BEFORE UPDATE ON crash_rows FOR EACH ROW"
+        onBothTargets(
+                "CREATE TABLE crash_rows (id bigint PRIMARY KEY, updates int NOT NULL DEFAULT 0)",
+                "INSERT INTO crash_rows (id) SELECT g FROM generate_series(1, 30000) g",
+                "CREATE FUNCTION crash_rows_count() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$",
+                "CREATE TRIGGER crash_rows_count BEFORE UPDATE ON crash_rows FOR EACH ROW"
                         + " EXECUTE FUNCTION crash_rows_count()");
-            }
-        }
-        ObjectNode request = request(
-                "crash-" + UUID.randomUUID().toString().substring(0, 8),
-                "production",
-                "15",
-                "ALTER TABLE crash_rows ADD COLUMN note text;");
-        // 60 batches with a pause after each: about six seconds on production, time to kill the executor in it. No
-        // predicate: only the cursor, committed with each batch, keeps a resumed run off the rows already done.
-        request.putArray("backfills")
-                .addObject()
-                .put("table", "crash_rows")
-                .put("set", "note = 'row ' || id")
-                .put("batchSize", 500)
-                .put("pauseMillis", 100);
-        request.putArray("checks")
-                .addObject()
-                .put("name", "every row has a note")
-                .put("sql", "SELECT count(*) FROM crash_rows WHERE note IS NULL")
-                .put("expect", "0");
-        String id = submit(request.toString());
+        // No predicate: only the cursor, committed with each batch, keeps a resumed run off the rows already done.
+        String id = submitSlowBackfill("crash", "15", "crash_rows");
 
         ServiceProcess executor = stack.service("executor-service");
-        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
-            follower.collectUntil(
-                    e -> id.equals(e.subject()),
-                    e -> e.payload() instanceof BackfillProgressed p
-                            && p.stepId().equals("production.backfill")
-                            && p.rowsDone() > 0,
-                    Duration.ofMinutes(2));
-        }
+        awaitProductionBackfillUnderway(id);
         executor.kill();
-        long doneAtKill;
-        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
-                Statement s = c.createStatement()) {
-            doneAtKill = count(s, "SELECT count(*) FROM crash_rows WHERE note IS NOT NULL");
-        }
+        long doneAtKill = notes("crash_rows");
         assertTrue(doneAtKill > 0 && doneAtKill < 30000, "killed mid-way, after " + doneAtKill + " rows");
         executor.launch();
         executor.awaitReady(Duration.ofSeconds(90));
@@ -484,44 +452,24 @@ class MigrationWorkflowIT {
     @Test
     @Order(10)
     void anOperatorPausesABackfillOverKafkaAndResumesItOverTheExecutorsApi() throws Exception {
-        for (String db : List.of(Stack.STAGING_DB, Stack.PRODUCTION_DB)) {
-            try (Connection c = stack.postgres().connect(db);
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE paused_rows (id bigint PRIMARY KEY)");
-                s.execute("INSERT INTO paused_rows SELECT g FROM generate_series(1, 20000) g");
-            }
-        }
-        ObjectNode request = request(
-                "pause-" + UUID.randomUUID().toString().substring(0, 8),
-                "production",
-                "16",
-                "ALTER TABLE paused_rows ADD COLUMN note text;");
-        request.putArray("backfills")
-                .addObject()
-                .put("table", "paused_rows")
-                .put("set", "note = 'row ' || id")
-                .put("batchSize", 500)
-                .put("pauseMillis", 100);
-        String id = submit(request.toString());
-        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
-            follower.collectUntil(
-                    e -> id.equals(e.subject()),
-                    e -> e.payload() instanceof BackfillProgressed p
-                            && p.stepId().equals("production.backfill")
-                            && p.rowsDone() > 0,
-                    Duration.ofMinutes(2));
-        }
+        onBothTargets(
+                "CREATE TABLE paused_rows (id bigint PRIMARY KEY)",
+                "INSERT INTO paused_rows SELECT g FROM generate_series(1, 30000) g");
+        String id = submitSlowBackfill("pause", "16", "paused_rows");
+        awaitProductionBackfillUnderway(id);
         kafka.send(
                 Topics.BACKFILL_CONTROL,
                 id,
                 CloudEvent.of("/test", new ControlBackfill(id, "pause", null, null, "ana@example.com"))
                         .toJson());
         String executor = stack.service("executor-service").url();
+        // Once it stands between two batches, nothing more may change while it is paused.
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> executorGet(executor, "/backfills").contains("\"paused\":true"));
-        long before = notes();
-        Thread.sleep(1_500);
-        assertEquals(before, notes(), "the backfill went on while paused");
+                .until(() -> executorGet(executor, "/backfills").contains("\"holding\":true"));
+        long before = notes("paused_rows");
+        await().during(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> notes("paused_rows") == before);
 
         HttpResponse<String> resumed = HTTP.send(
                 HttpRequest.newBuilder(URI.create(executor + "/backfills/" + id + "/resume"))
@@ -538,7 +486,7 @@ class MigrationWorkflowIT {
                                 && p.throttle() != null
                                 && p.throttle().equals("paused by ana@example.com")),
                 "the pause was not visible in the progress events");
-        assertEquals(20000, notes());
+        assertEquals(30000, notes("paused_rows"));
         HttpResponse<String> none = HTTP.send(
                 HttpRequest.newBuilder(URI.create(executor + "/backfills/" + id + "/pause"))
                         .POST(HttpRequest.BodyPublishers.noBody())
@@ -547,10 +495,57 @@ class MigrationWorkflowIT {
         assertEquals(404, none.statusCode(), "a finished backfill cannot be paused");
     }
 
-    static long notes() throws SQLException {
+    /** Rows of the table on production that the backfill has given a note. */
+    static long notes(String table) throws SQLException {
         try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
                 Statement s = c.createStatement()) {
-            return count(s, "SELECT count(*) FROM paused_rows WHERE note IS NOT NULL");
+            return count(s, "SELECT count(*) FROM " + table + " WHERE note IS NOT NULL");
+        }
+    }
+
+    static void onBothTargets(String... statements) throws SQLException {
+        for (String db : List.of(Stack.STAGING_DB, Stack.PRODUCTION_DB)) {
+            try (Connection c = stack.postgres().connect(db);
+                    Statement s = c.createStatement()) {
+                for (String statement : statements) {
+                    s.execute(statement);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a column {@code note} to the table and backfills it in 60 batches of 500 with a pause after each: about six
+     * seconds on production, time to act on the executor while it runs. Returns the migration's id.
+     */
+    static String submitSlowBackfill(String name, String version, String table) throws Exception {
+        ObjectNode request = request(
+                name + "-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                version,
+                "ALTER TABLE " + table + " ADD COLUMN note text;");
+        request.putArray("backfills")
+                .addObject()
+                .put("table", table)
+                .put("set", "note = 'row ' || id")
+                .put("batchSize", 500)
+                .put("pauseMillis", 100);
+        request.putArray("checks")
+                .addObject()
+                .put("name", "every row has a note")
+                .put("sql", "SELECT count(*) FROM " + table + " WHERE note IS NULL")
+                .put("expect", "0");
+        return submit(request.toString());
+    }
+
+    static void awaitProductionBackfillUnderway(String id) {
+        try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+            follower.collectUntil(
+                    e -> id.equals(e.subject()),
+                    e -> e.payload() instanceof BackfillProgressed p
+                            && p.stepId().equals("production.backfill")
+                            && p.rowsDone() > 0,
+                    Duration.ofMinutes(2));
         }
     }
 

@@ -25,7 +25,7 @@ public record Catalog(
         Map<Long, EnumType> enums) {
 
     /** Migration tools' own history tables are not part of the application's schema. */
-    static final String HISTORY_TABLES =
+    public static final String HISTORY_TABLES =
             "('dbshift_schema_history', 'dbshift_backfill_state', 'flyway_schema_history', '__diesel_schema_migrations',"
                     + " '_prisma_migrations')";
 

@@ -272,7 +272,8 @@ public final class CatalogDiff {
         });
     }
 
-    static String kindName(char kind) {
+    /** pg_class.relkind as a person says it: {@code table}, {@code materialized view}, ... */
+    public static String kindName(char kind) {
         return switch (kind) {
             case 'r' -> "table";
             case 'p' -> "partitioned table";

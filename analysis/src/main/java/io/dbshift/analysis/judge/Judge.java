@@ -1,6 +1,7 @@
 package io.dbshift.analysis.judge;
 
 import io.dbshift.analysis.catalog.Catalog;
+import io.dbshift.analysis.catalog.CatalogDiff;
 import io.dbshift.analysis.catalog.Change;
 import io.dbshift.analysis.replay.LockModes;
 import io.dbshift.analysis.replay.Observation;
@@ -239,8 +240,10 @@ public final class Judge {
     }
 
     private void change(Observation o, Change c, Verdict v) {
-        String kind =
-                o.before().relation(c.relation()).map(r -> kindName(r.kind())).orElse("relation");
+        String kind = o.before()
+                .relation(c.relation())
+                .map(r -> CatalogDiff.kindName(r.kind()))
+                .orElse("relation");
         boolean rewrote = o.rewritten().contains(c.relation());
         switch (c.what()) {
             case RELATION_ADDED -> v.add(ChangeClass.NON_BREAKING, "adds " + c.after() + " " + c.object());
@@ -497,16 +500,6 @@ public final class Judge {
 
     private static String names(Observation o, Set<Long> oids) {
         return String.join(", ", oids.stream().map(o.before()::nameOf).toList());
-    }
-
-    static String kindName(char kind) {
-        return switch (kind) {
-            case 'r', 'p' -> "table";
-            case 'v' -> "view";
-            case 'm' -> "materialized view";
-            case 'S' -> "sequence";
-            default -> "relation";
-        };
     }
 
     /** The class, worst first: breaking over data migration over non-breaking. */

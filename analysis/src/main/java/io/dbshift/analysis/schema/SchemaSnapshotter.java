@@ -1,5 +1,6 @@
 package io.dbshift.analysis.schema;
 
+import io.dbshift.analysis.catalog.Catalog;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.SchemaSnapshot.ColumnInfo;
 import io.dbshift.contracts.schema.SchemaSnapshot.SequenceInfo;
@@ -22,14 +23,12 @@ import java.util.Map;
 public final class SchemaSnapshotter {
     private SchemaSnapshotter() {}
 
-    /** Ordinary and partitioned tables outside the system schemas; dbshift's own history table is left out. */
-    private static final String TABLES = """
-      SELECT c.oid, n.nspname, c.relname, c.reltuples::bigint AS estimate,
-             pg_total_relation_size(c.oid) AS bytes
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND n.nspname NOT LIKE 'pg_toast%' AND c.relname NOT IN ('dbshift_schema_history', 'dbshift_backfill_state')
-      ORDER BY n.nspname, c.relname""";
+    /** Ordinary and partitioned tables outside the system schemas; migration tools' own tables are left out. */
+    private static final String TABLES = "SELECT c.oid, n.nspname, c.relname, c.reltuples::bigint AS estimate,"
+            + " pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            + " AND n.nspname NOT LIKE 'pg_toast%' AND c.relname NOT IN " + Catalog.HISTORY_TABLES
+            + " ORDER BY n.nspname, c.relname";
 
     private static final String COLUMNS = """
       SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid)

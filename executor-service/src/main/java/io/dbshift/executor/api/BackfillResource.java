@@ -38,6 +38,7 @@ public class BackfillResource {
                     view.put("migrationId", e.getKey());
                     view.put("backfillId", e.getValue().backfillId());
                     view.put("paused", e.getValue().paused());
+                    view.put("holding", e.getValue().holding());
                     e.getValue().last().ifPresent(p -> view.put("progress", p));
                     return view;
                 })

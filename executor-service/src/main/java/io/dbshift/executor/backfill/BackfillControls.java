@@ -20,6 +20,9 @@ public final class BackfillControls {
     public static final class Handle {
         final String backfillId;
         volatile boolean paused;
+        /** The backfill is standing still between two batches because it was paused: no batch is in flight. */
+        volatile boolean holding;
+
         volatile boolean cancelled;
         volatile Integer batchSize;
         volatile Integer pauseMillis;
@@ -36,6 +39,10 @@ public final class BackfillControls {
 
         public boolean paused() {
             return paused;
+        }
+
+        public boolean holding() {
+            return holding;
         }
 
         public Optional<KeysetBackfill.Progress> last() {
@@ -104,6 +111,7 @@ public final class BackfillControls {
      */
     void between(Handle h, String table, long rowsUpdated, Consumer<String> pausedReport) {
         long lastReport = 0;
+        h.holding = h.paused && !h.cancelled;
         while (h.paused && !h.cancelled) {
             long now = System.nanoTime();
             if (now - lastReport > 5_000_000_000L) {
@@ -117,6 +125,7 @@ public final class BackfillControls {
                 throw new IllegalStateException("interrupted while paused", e);
             }
         }
+        h.holding = false;
         if (h.cancelled) {
             throw new Cancelled("backfill of " + table + " cancelled by "
                     + (h.requestedBy == null ? "an operator" : h.requestedBy) + " after " + rowsUpdated

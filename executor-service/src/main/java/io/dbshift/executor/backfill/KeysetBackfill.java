@@ -555,10 +555,11 @@ public final class KeysetBackfill {
         private final RowTransformer transformer;
         private final List<String> keys;
         private final List<String> reads;
-        private final String select;
-        private final String selectAfter;
-        private final String update;
-        private final String saveCursor;
+        // Prepared once for the whole backfill: every batch runs the same four statements.
+        private final PreparedStatement select;
+        private final PreparedStatement selectAfter;
+        private final PreparedStatement update;
+        private final PreparedStatement saveCursor;
         private final String backfillId;
 
         TransformedBatches(
@@ -592,8 +593,9 @@ public final class KeysetBackfill {
             for (String type : keyTypes) {
                 params.add("?::" + type);
             }
-            this.select = from + tail;
-            this.selectAfter = from + " AND (" + columns + ") > (" + String.join(", ", params) + ")" + tail;
+            this.select = connection.prepareStatement(from + tail);
+            this.selectAfter = connection.prepareStatement(
+                    from + " AND (" + columns + ") > (" + String.join(", ", params) + ")" + tail);
             List<String> arrays = new ArrayList<>();
             List<String> names = new ArrayList<>();
             List<String> join = new ArrayList<>();
@@ -609,12 +611,12 @@ public final class KeysetBackfill {
                 sets.add(Identifiers.quote(transformer.writes().get(i)) + " = u.dbshift_v" + i + "::"
                         + writeTypes.get(i));
             }
-            this.update = "UPDATE " + t + " AS dbshift_t SET " + String.join(", ", sets) + " FROM unnest("
-                    + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ") WHERE "
-                    + String.join(" AND ", join);
-            this.saveCursor = "UPDATE " + STATE_TABLE + " SET last_key = ?::text[], rows_updated = rows_updated + ?,"
-                    + " rows_scanned = rows_scanned + ?, batches = batches + 1, updated_at = now()"
-                    + " WHERE backfill_id = ?";
+            this.update = connection.prepareStatement("UPDATE " + t + " AS dbshift_t SET " + String.join(", ", sets)
+                    + " FROM unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", names) + ") WHERE "
+                    + String.join(" AND ", join));
+            this.saveCursor = connection.prepareStatement("UPDATE " + STATE_TABLE + " SET last_key = ?::text[],"
+                    + " rows_updated = rows_updated + ?, rows_scanned = rows_scanned + ?, batches = batches + 1,"
+                    + " updated_at = now() WHERE backfill_id = ?");
         }
 
         @Override
@@ -623,75 +625,21 @@ public final class KeysetBackfill {
             try {
                 List<String[]> keyValues = new ArrayList<>();
                 List<Map<String, Object>> changes = new ArrayList<>();
-                try (PreparedStatement ps = connection.prepareStatement(after == null ? select : selectAfter)) {
-                    int p = 1;
-                    if (after != null) {
-                        for (String k : after) {
-                            ps.setString(p++, k);
-                        }
-                    }
-                    ps.setInt(p, size);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String[] key = new String[keys.size()];
-                            Map<String, Object> row = new HashMap<>();
-                            for (int i = 0; i < keys.size(); i++) {
-                                key[i] = rs.getString(i + 1);
-                                row.put(keys.get(i), key[i]);
-                            }
-                            for (int i = 0; i < reads.size(); i++) {
-                                row.put(reads.get(i), rs.getObject(keys.size() + i + 1));
-                            }
-                            if (Arrays.asList(key).contains(null)) {
-                                connection.rollback();
-                                return new Outcome(null, 1, 0);
-                            }
-                            keyValues.add(key);
-                            try {
-                                changes.add(transformer.transform(row));
-                            } catch (RuntimeException e) {
-                                // Named like a row the database refused: the batch is rolled back, the key is said.
-                                throw new SQLException("transformer " + transformer.name() + " failed on "
-                                        + tuple(keys, key) + ": " + e);
-                            }
-                        }
-                    }
+                if (!read(after, size, keyValues, changes)) {
+                    connection.rollback();
+                    return new Outcome(null, 1, 0); // a NULL key: the caller refuses the key column
                 }
                 if (keyValues.isEmpty()) {
                     connection.commit();
                     return new Outcome(null, 0, 0);
                 }
-                try (PreparedStatement ps = connection.prepareStatement(update)) {
-                    int p = 1;
-                    for (int i = 0; i < keys.size(); i++) {
-                        final int column = i;
-                        ps.setArray(
-                                p++,
-                                connection.createArrayOf(
-                                        "text",
-                                        keyValues.stream().map(k -> k[column]).toArray()));
-                    }
-                    for (String column : transformer.writes()) {
-                        ps.setArray(
-                                p++,
-                                connection.createArrayOf(
-                                        "text",
-                                        changes.stream()
-                                                .map(c -> c.get(column) == null
-                                                        ? null
-                                                        : c.get(column).toString())
-                                                .toArray()));
-                    }
-                    ps.executeUpdate();
-                }
+                write(keyValues, changes);
                 String[] last = keyValues.get(keyValues.size() - 1);
-                try (PreparedStatement ps = connection.prepareStatement(saveCursor)) {
-                    ps.setArray(1, connection.createArrayOf("text", last));
-                    ps.setLong(2, keyValues.size());
-                    ps.setLong(3, keyValues.size());
-                    ps.setString(4, backfillId);
-                    ps.executeUpdate();
-                }
+                saveCursor.setArray(1, connection.createArrayOf("text", last));
+                saveCursor.setLong(2, keyValues.size());
+                saveCursor.setLong(3, keyValues.size());
+                saveCursor.setString(4, backfillId);
+                saveCursor.executeUpdate();
                 connection.commit();
                 return new Outcome(last, keyValues.size(), keyValues.size());
             } catch (SQLException | RuntimeException e) {
@@ -710,8 +658,75 @@ public final class KeysetBackfill {
             }
         }
 
+        /** Reads and locks the batch's rows and transforms each; false when a key is NULL. */
+        private boolean read(String[] after, int size, List<String[]> keyValues, List<Map<String, Object>> changes)
+                throws SQLException {
+            PreparedStatement ps = after == null ? select : selectAfter;
+            int p = 1;
+            if (after != null) {
+                for (String k : after) {
+                    ps.setString(p++, k);
+                }
+            }
+            ps.setInt(p, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] key = new String[keys.size()];
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 0; i < keys.size(); i++) {
+                        key[i] = rs.getString(i + 1);
+                        row.put(keys.get(i), key[i]);
+                    }
+                    if (Arrays.asList(key).contains(null)) {
+                        return false;
+                    }
+                    for (int i = 0; i < reads.size(); i++) {
+                        row.put(reads.get(i), rs.getObject(keys.size() + i + 1));
+                    }
+                    keyValues.add(key);
+                    try {
+                        changes.add(transformer.transform(row));
+                    } catch (RuntimeException e) {
+                        // Named like a row the database refused: the batch is rolled back, the key is said.
+                        throw new SQLException(
+                                "transformer " + transformer.name() + " failed on " + tuple(keys, key) + ": " + e);
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Writes the new values back with one UPDATE joined to arrays of keys and values. */
+        private void write(List<String[]> keyValues, List<Map<String, Object>> changes) throws SQLException {
+            int p = 1;
+            for (int i = 0; i < keys.size(); i++) {
+                int column = i;
+                update.setArray(
+                        p++,
+                        connection.createArrayOf(
+                                "text", keyValues.stream().map(k -> k[column]).toArray()));
+            }
+            for (String column : transformer.writes()) {
+                update.setArray(
+                        p++,
+                        connection.createArrayOf(
+                                "text",
+                                changes.stream()
+                                        .map(c -> c.get(column) == null
+                                                ? null
+                                                : c.get(column).toString())
+                                        .toArray()));
+            }
+            update.executeUpdate();
+        }
+
         @Override
-        public void close() {}
+        public void close() throws SQLException {
+            select.close();
+            selectAfter.close();
+            update.close();
+            saveCursor.close();
+        }
     }
 
     /**

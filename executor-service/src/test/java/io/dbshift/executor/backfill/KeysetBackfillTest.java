@@ -1,5 +1,6 @@
 package io.dbshift.executor.backfill;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +13,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,20 +121,14 @@ class KeysetBackfillTest {
             rs.next();
             pid = rs.getInt(1);
         }
-        Thread killer = new Thread(() -> {
-            try (Connection other = postgres.connect("backfill_test")) {
-                Thread.sleep(400);
-                other.createStatement().execute("SELECT pg_terminate_backend(" + pid + ")");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        killer.start();
+        CompletableFuture<BackfillFigures> run = backfillAsync(BackfillControls.NONE, "m/step/users", slow);
+        awaitRows(400);
+        try (Connection other = postgres.connect("backfill_test")) {
+            other.createStatement().execute("SELECT pg_terminate_backend(" + pid + ")");
+        }
         // The connection dies under it, as when the executor is killed: whatever the engine throws, it stops.
-        assertThrows(
-                Exception.class, () -> new KeysetBackfill("2s", "30s").run(connection, "m/step/users", slow, p -> {}));
-        killer.join();
-        long done = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+        assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+        long done = rowsDone();
         assertTrue(done > 0 && done < 2500, "killed mid-way, after " + done + " rows");
 
         connection = postgres.connect("backfill_test");
@@ -165,25 +164,17 @@ class KeysetBackfillTest {
     void anOperatorPausesResumesAndRerates() throws Exception {
         BackfillControls controls = new BackfillControls();
         BackfillSpec slow = new BackfillSpec("users", "id", "avatar_url = md5(email)", null, 100, null, 20);
-        java.util.concurrent.CompletableFuture<BackfillFigures> run =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new KeysetBackfill("2s", "30s", KeysetBackfill.Health.DEFAULT, controls)
-                                .run(connection, "m1/step/users", slow, p -> {});
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        CompletableFuture<BackfillFigures> run = backfillAsync(controls, "m1/step/users", slow);
         awaitRows(200);
         assertTrue(controls.apply("m1", "pause", null, null, "ana"));
-        Thread.sleep(300);
-        long paused = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
-        Thread.sleep(500);
-        assertEquals(paused, count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"), "it went on paused");
-        assertTrue(controls.running().get("m1").paused());
+        // Once it stands between two batches, nothing more may change while it is paused.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> controls.running().get("m1").holding());
+        long paused = rowsDone();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> rowsDone() == paused);
         assertTrue(controls.apply("m1", "rate", 1000, 0, "ana"));
         assertTrue(controls.apply("m1", "resume", null, null, "ana"));
-        BackfillFigures figures = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        BackfillFigures figures = run.get(30, TimeUnit.SECONDS);
         assertEquals(2500, figures.rowsUpdated());
         assertTrue(figures.batches() < 25, "the new rate of 1,000 a batch was not taken: " + figures.batches());
         assertTrue(controls.running().isEmpty(), "a finished backfill stays registered");
@@ -194,38 +185,39 @@ class KeysetBackfillTest {
     void aCancelledBackfillKeepsItsCursorAndResumes() throws Exception {
         BackfillControls controls = new BackfillControls();
         BackfillSpec slow = new BackfillSpec("users", "id", "avatar_url = md5(email)", null, 100, null, 20);
-        java.util.concurrent.CompletableFuture<BackfillFigures> run =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new KeysetBackfill("2s", "30s", KeysetBackfill.Health.DEFAULT, controls)
-                                .run(connection, "m2/step/users", slow, p -> {});
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        CompletableFuture<BackfillFigures> run = backfillAsync(controls, "m2/step/users", slow);
         awaitRows(200);
         controls.apply("m2", "cancel", null, null, "ana");
-        java.util.concurrent.ExecutionException e = assertThrows(
-                java.util.concurrent.ExecutionException.class,
-                () -> run.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof BackfillControls.Cancelled, String.valueOf(e.getCause()));
         assertTrue(
                 e.getCause().getMessage().contains("cancelled by ana"),
                 e.getCause().getMessage());
-        long done = count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+        long done = rowsDone();
         BackfillFigures rest = new KeysetBackfill("2s", "30s").run(connection, "m2/step/users", slow, p -> {});
         assertEquals(2500 - done, rest.rowsUpdated());
         assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
     }
 
-    private static void awaitRows(long rows) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL") < rows) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the backfill did not start");
+    /** Runs a backfill on the test's connection in another thread; the test watches it on connections of its own. */
+    private CompletableFuture<BackfillFigures> backfillAsync(BackfillControls controls, String id, BackfillSpec spec) {
+        Connection c = connection;
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new KeysetBackfill("2s", "30s", KeysetBackfill.Health.DEFAULT, controls)
+                        .run(c, id, spec, p -> {});
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(20);
-        }
+        });
+    }
+
+    private static long rowsDone() throws SQLException {
+        return count2("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL");
+    }
+
+    private static void awaitRows(long rows) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> rowsDone() >= rows);
     }
 
     @Test

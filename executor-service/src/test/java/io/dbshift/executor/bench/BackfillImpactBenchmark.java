@@ -153,7 +153,10 @@ public final class BackfillImpactBenchmark {
         long from = 0;
         long to = Long.MAX_VALUE;
         if (work != null) {
-            Thread.sleep(2_000);
+            // The backfill starts once every application client is connected and working.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> pgbenchClients(postgres) >= clients);
             done = work.run();
             from = done.startMicros();
             to = done.endMicros();
@@ -192,6 +195,15 @@ public final class BackfillImpactBenchmark {
                 percentile(latencies, 0.99),
                 done == null ? "none" : done.description(),
                 done == null ? 0 : done.rowsPerSecond());
+    }
+
+    static long pgbenchClients(LocalPostgres postgres) throws java.sql.SQLException {
+        try (Connection c = postgres.connect("bench_backfill");
+                java.sql.ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     static double percentile(List<Double> sorted, double p) {
