@@ -297,7 +297,9 @@ public final class KeysetBackfill {
 
         private void sample(int pid) {
             try (PreparedStatement ps = monitor.prepareStatement(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND ? = ANY(pg_blocking_pids(pid))")) {
+                    // pg_blocking_pids takes the lock manager's locks: asked only of the sessions that wait on a lock.
+                    "SELECT count(*) FROM (SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' OFFSET 0) w"
+                            + " WHERE ? = ANY(pg_blocking_pids(w.pid))")) {
                 ps.setInt(1, pid);
                 while (running) {
                     try (ResultSet rs = ps.executeQuery()) {

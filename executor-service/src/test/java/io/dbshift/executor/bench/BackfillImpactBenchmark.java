@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * are compared. Done once with dbshift's default settings and once with a rate that takes batches back to back at the
  * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
  *
- * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4]}.
+ * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle]
+ * [--repeat N]}.
  */
 public final class BackfillImpactBenchmark {
     public static void main(String[] args) throws Exception {
@@ -51,8 +52,19 @@ public final class BackfillImpactBenchmark {
                 + ", each transaction reads a user by id and writes it back (" + rows + " users)\n");
         System.out.println("| Run | Backfill | Backfill rows/s | App transactions | Failed | p50 ms | p99 ms |"
                 + " p99 / baseline |\n|---|---|---|---|---|---|---|---|");
-        for (String[] run :
-                List.of(new String[] {"defaults", ""}, new String[] {"full speed, no throttle", "nothrottle"})) {
+        // --only defaults|nothrottle runs one of the two; --repeat N runs each N times (the machine is noisy).
+        String only = option(args, "--only", "");
+        int repeat = Integer.parseInt(option(args, "--repeat", "1"));
+        List<String[]> runs = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            for (String[] run :
+                    List.of(new String[] {"defaults", ""}, new String[] {"full speed, no throttle", "nothrottle"})) {
+                if (only.isEmpty() || only.equals(run[1].isEmpty() ? "defaults" : run[1])) {
+                    runs.add(run);
+                }
+            }
+        }
+        for (String[] run : runs) {
             BackfillBenchmark.fresh(postgres);
             Load baseline = pgbench(postgres, script, clients, rate, 10, null);
             BackfillBenchmark.fresh(postgres);
