@@ -25,11 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +47,8 @@ import picocli.CommandLine.Parameters;
             DbShift.Report.class,
             DbShift.Watch.class,
             Analyze.class,
-            Schema.class
+            Schema.class,
+            Backfill.class
         },
         footer = {
             "",
@@ -58,6 +57,7 @@ import picocli.CommandLine.Parameters;
             "  dbshift status            # the newest migration",
             "  dbshift report 3f2c... > report.md",
             "  dbshift analyze db/migration --against jdbc:postgresql://localhost:5432/shop --fail-on unsafe",
+            "  dbshift backfill pause 3f2c...",
             "",
             "Exit codes: 0 ok, 1 migration failed, 2 invalid, 3 unreachable, 4 not found, 5 timed out, 10 unexpected.",
             "The orchestrator's URL: --url, else DBSHIFT_URL, else the running local stack, else http://127.0.0.1:8081."
@@ -184,14 +184,7 @@ public final class DbShift {
             String value = "{\"specversion\":\"1.0\",\"id\":" + Json.write(eventId)
                     + ",\"source\":\"/dbshift/cli\",\"type\":\"io.dbshift.MigrationRequest\",\"datacontenttype\":\"application/json\",\"data\":"
                     + request + "}";
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Settings.kafkaBootstrap(bootstrap));
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            try (KafkaProducer<String, String> producer = Settings.producer(Settings.kafkaBootstrap(bootstrap))) {
                 RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.REQUESTS, eventId, value))
                         .get();
                 out().println("request " + eventId + " published on " + sent.topic() + " (partition " + sent.partition()

@@ -14,13 +14,28 @@ import java.time.Duration;
 /** The orchestrator's REST API, with errors an operator can act on. */
 final class Orchestrator {
     private final String url;
+    private final String name;
+    private final String hint;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
     Orchestrator(String url) {
+        this(
+                url,
+                "the orchestrator",
+                "Start the system with ./dbshift demo --keep-running, or give its URL with --url or DBSHIFT_URL.");
+    }
+
+    /**
+     * @param name the service, as errors name it
+     * @param hint what to do when it cannot be reached
+     */
+    Orchestrator(String url, String name, String hint) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.name = name;
+        this.hint = hint;
     }
 
     String url() {
@@ -34,7 +49,7 @@ final class Orchestrator {
                 return Json.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new CliException(
-                        ExitCode.UNEXPECTED, "the orchestrator answered with something that is not JSON: " + body);
+                        ExitCode.UNEXPECTED, "the service answered with something that is not JSON: " + body);
             }
         }
     }
@@ -98,8 +113,8 @@ final class Orchestrator {
     private CliException unreachable(Exception e) {
         return new CliException(
                 ExitCode.UNREACHABLE,
-                "the orchestrator at " + url + " is unreachable ("
+                name + " at " + url + " is unreachable ("
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                        + "). Start the system with ./dbshift demo --keep-running, or give its URL with --url or DBSHIFT_URL.");
+                        + "). " + hint);
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Where the system is: a flag, else the environment, else the file the local stack writes while it
@@ -19,8 +21,24 @@ final class Settings {
         return pick(flag, "DBSHIFT_URL", "http://127.0.0.1:8081");
     }
 
+    static String executorUrl(String flag) {
+        return pick(flag, "DBSHIFT_EXECUTOR_URL", "http://127.0.0.1:8082");
+    }
+
     static String kafkaBootstrap(String flag) {
         return pick(flag, "DBSHIFT_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    }
+
+    /** A producer that gives up within seconds when the broker is not there, instead of blocking for a minute. */
+    static org.apache.kafka.clients.producer.KafkaProducer<String, String> producer(String bootstrap) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(props);
     }
 
     private static String pick(String flag, String variable, String fallback) {

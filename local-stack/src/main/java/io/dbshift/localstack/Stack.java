@@ -204,7 +204,9 @@ public final class Stack implements AutoCloseable {
                     endpointsFile(),
                     "# written by the running local stack; removed when it stops\n"
                             + "DBSHIFT_URL=" + orchestratorUrl() + "\n"
-                            + "DBSHIFT_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n");
+                            + "DBSHIFT_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n"
+                            + "DBSHIFT_EXECUTOR_URL="
+                            + services.get("executor-service").url() + "\n");
         } catch (IOException e) {
             // The command line then needs --url; nothing else depends on the file.
         }

@@ -12,7 +12,6 @@ import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
-import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MigrationCompleted;
@@ -451,18 +450,23 @@ class MigrationWorkflowIT {
 
     @Test
     @Order(10)
-    void anOperatorPausesABackfillOverKafkaAndResumesItOverTheExecutorsApi() throws Exception {
+    void anOperatorPausesABackfillFromTheCommandLineDryRunsItAndResumesItOverTheExecutorsApi() throws Exception {
         onBothTargets(
                 "CREATE TABLE paused_rows (id bigint PRIMARY KEY)",
                 "INSERT INTO paused_rows SELECT g FROM generate_series(1, 30000) g");
         String id = submitSlowBackfill("pause", "16", "paused_rows");
         awaitProductionBackfillUnderway(id);
-        kafka.send(
-                Topics.BACKFILL_CONTROL,
-                id,
-                CloudEvent.of("/test", new ControlBackfill(id, "pause", null, null, "ana@example.com"))
-                        .toJson());
         String executor = stack.service("executor-service").url();
+        // The command line publishes the pause on dbshift.backfill.control, as any operator's producer would.
+        CliIT.Run paused = cli(
+                "backfill",
+                "pause",
+                id,
+                "--by",
+                "ana@example.com",
+                "--bootstrap",
+                stack.kafka().bootstrapServers());
+        assertEquals(0, paused.exit(), paused.err());
         // Once it stands between two batches, nothing more may change while it is paused.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> executorGet(executor, "/backfills").contains("\"holding\":true"));
@@ -470,6 +474,35 @@ class MigrationWorkflowIT {
         await().during(Duration.ofMillis(1_500))
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> notes("paused_rows") == before);
+
+        // A dry run of the same backfill on production, while it is held: the rows left, a sample, nothing written.
+        CliIT.Run dryRun = cli(
+                "backfill",
+                "dry-run",
+                "--target",
+                "production",
+                "--table",
+                "paused_rows",
+                "--set",
+                "note = 'row ' || id",
+                "--where",
+                "note IS NULL",
+                "--sample",
+                "2",
+                "--executor",
+                executor);
+        assertEquals(0, dryRun.exit(), dryRun.err() + dryRun.out());
+        assertTrue(
+                dryRun.out().startsWith((30000 - before) + " rows of paused_rows on production would be updated"),
+                dryRun.out());
+        assertTrue(
+                dryRun.out().contains("id = " + (before + 1) + "\n    note: null -> \"row " + (before + 1) + "\""),
+                dryRun.out());
+        assertEquals(before, notes("paused_rows"), "the dry run wrote nothing");
+        CliIT.Run badSpec =
+                cli("backfill", "dry-run", "--target", "production", "--table", "paused_rows", "--executor", executor);
+        assertEquals(2, badSpec.exit(), badSpec.out());
+        assertTrue(badSpec.err().contains("--set: is required"), badSpec.err());
 
         HttpResponse<String> resumed = HTTP.send(
                 HttpRequest.newBuilder(URI.create(executor + "/backfills/" + id + "/resume"))
@@ -493,6 +526,14 @@ class MigrationWorkflowIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, none.statusCode(), "a finished backfill cannot be paused");
+    }
+
+    static CliIT.Run cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = io.dbshift.cli.DbShift.run(
+                args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        return new CliIT.Run(exit, out.toString(), err.toString());
     }
 
     /** Rows of the table on production that the backfill has given a note. */

@@ -67,41 +67,7 @@ public final class RequestValidator {
             }
         }
         for (int i = 0; i < request.backfills().size(); i++) {
-            BackfillSpec backfill = request.backfills().get(i);
-            String at = "backfills[" + i + "]";
-            if (backfill == null) {
-                errors.add(new FieldError(at, "is null"));
-                continue;
-            }
-            if (blank(backfill.table()) || !IDENTIFIER.matcher(backfill.table()).matches()) {
-                errors.add(new FieldError(at + ".table", "is required and must be a table name"));
-            }
-            if (backfill.key() != null
-                    && !java.util.Arrays.stream(backfill.key().split(",", -1))
-                            .allMatch(k -> IDENTIFIER.matcher(k.strip()).matches())) {
-                errors.add(new FieldError(at + ".key", "must be a column name, or several separated by commas"));
-            }
-            if (blank(backfill.set()) && blank(backfill.transformer())) {
-                errors.add(new FieldError(
-                        at + ".set", "is required (e.g. \"avatar_url = md5(email)\"), or a \"transformer\" by name"));
-            } else if (!blank(backfill.set()) && !blank(backfill.transformer())) {
-                errors.add(new FieldError(at + ".transformer", "is given with \"set\": give one of the two"));
-            }
-            if (!blank(backfill.transformer())
-                    && !backfill.columnsOrEmpty().stream()
-                            .allMatch(c -> c != null && IDENTIFIER.matcher(c).matches())) {
-                errors.add(new FieldError(at + ".columns", "must be column names"));
-            }
-            if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
-                errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
-            }
-            if (backfill.targetBatchMillis() != null
-                    && (backfill.targetBatchMillis() < 10 || backfill.targetBatchMillis() > 60_000)) {
-                errors.add(new FieldError(at + ".targetBatchMillis", "must be between 10 and 60000"));
-            }
-            if (backfill.pauseMillis() != null && (backfill.pauseMillis() < 0 || backfill.pauseMillis() > 60_000)) {
-                errors.add(new FieldError(at + ".pauseMillis", "must be between 0 and 60000"));
-            }
+            errors.addAll(backfill(request.backfills().get(i), "backfills[" + i + "]"));
         }
         if (request.checks().isEmpty()) {
             errors.add(new FieldError(
@@ -186,5 +152,44 @@ public final class RequestValidator {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** The problems of one backfill spec, each named under {@code at} (e.g. {@code backfills[0]}). */
+    public static List<FieldError> backfill(BackfillSpec backfill, String at) {
+        List<FieldError> errors = new ArrayList<>();
+        if (backfill == null) {
+            errors.add(new FieldError(at, "is null"));
+            return errors;
+        }
+        if (blank(backfill.table()) || !IDENTIFIER.matcher(backfill.table()).matches()) {
+            errors.add(new FieldError(at + ".table", "is required and must be a table name"));
+        }
+        if (backfill.key() != null
+                && !java.util.Arrays.stream(backfill.key().split(",", -1))
+                        .allMatch(k -> IDENTIFIER.matcher(k.strip()).matches())) {
+            errors.add(new FieldError(at + ".key", "must be a column name, or several separated by commas"));
+        }
+        if (blank(backfill.set()) && blank(backfill.transformer())) {
+            errors.add(new FieldError(
+                    at + ".set", "is required (e.g. \"avatar_url = md5(email)\"), or a \"transformer\" by name"));
+        } else if (!blank(backfill.set()) && !blank(backfill.transformer())) {
+            errors.add(new FieldError(at + ".transformer", "is given with \"set\": give one of the two"));
+        }
+        if (!blank(backfill.transformer())
+                && !backfill.columnsOrEmpty().stream()
+                        .allMatch(c -> c != null && IDENTIFIER.matcher(c).matches())) {
+            errors.add(new FieldError(at + ".columns", "must be column names"));
+        }
+        if (backfill.batchSize() != null && (backfill.batchSize() < 1 || backfill.batchSize() > 1_000_000)) {
+            errors.add(new FieldError(at + ".batchSize", "must be between 1 and 1000000"));
+        }
+        if (backfill.targetBatchMillis() != null
+                && (backfill.targetBatchMillis() < 10 || backfill.targetBatchMillis() > 60_000)) {
+            errors.add(new FieldError(at + ".targetBatchMillis", "must be between 10 and 60000"));
+        }
+        if (backfill.pauseMillis() != null && (backfill.pauseMillis() < 0 || backfill.pauseMillis() > 60_000)) {
+            errors.add(new FieldError(at + ".pauseMillis", "must be between 0 and 60000"));
+        }
+        return errors;
     }
 }

@@ -1,7 +1,14 @@
 package io.dbshift.executor.api;
 
+import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.request.FieldError;
+import io.dbshift.contracts.request.RequestValidator;
+import io.dbshift.executor.ExecutorConfig;
+import io.dbshift.executor.TargetRefusedException;
 import io.dbshift.executor.backfill.BackfillControls;
+import io.dbshift.executor.backfill.BackfillDryRun;
 import io.dbshift.executor.backfill.KeysetBackfill;
+import io.dbshift.support.target.TargetDatabases;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,6 +20,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +35,61 @@ import java.util.Map;
 public class BackfillResource {
     @Inject
     BackfillControls controls;
+
+    @Inject
+    TargetDatabases targets;
+
+    @Inject
+    ExecutorConfig config;
+
+    /**
+     * A dry run's question.
+     *
+     * @param target a registered target's name
+     * @param backfill the spec, as in a migration request
+     * @param sample how many rows to show before and after (default 5, at most 100)
+     */
+    public record DryRunRequest(String target, BackfillSpec backfill, Integer sample) {}
+
+    /**
+     * Counts the rows the backfill would update on the target and shows the first few before and after, changing
+     * nothing. Run it on staging after the migration's schema change is applied (the backfill's columns must exist).
+     */
+    @POST
+    @Path("dry-run")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response dryRun(DryRunRequest request) {
+        if (request == null || request.target() == null || request.target().isBlank()) {
+            return error(400, "give \"target\" (a registered target's name) and \"backfill\" (a backfill spec)");
+        }
+        List<FieldError> errors = RequestValidator.backfill(request.backfill(), "backfill");
+        if (!errors.isEmpty()) {
+            return Response.status(400)
+                    .entity(Map.of("error", "the backfill spec is not valid", "fields", errors))
+                    .build();
+        }
+        BackfillDryRun dryRun = new BackfillDryRun(config.lockTimeout(), config.batchStatementTimeout());
+        try (Connection connection = targets.connect(request.target())) {
+            return Response.ok(dryRun.run(
+                            connection,
+                            request.backfill(),
+                            request.sample() == null ? BackfillDryRun.DEFAULT_SAMPLE : request.sample()))
+                    .build();
+        } catch (TargetDatabases.UnknownTargetException e) {
+            return error(404, e.getMessage());
+        } catch (TargetRefusedException e) {
+            return error(422, e.getMessage());
+        } catch (SQLException e) {
+            return error(
+                    422,
+                    "the target refused the dry run: " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
+                            + "); nothing was changed");
+        }
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
+    }
 
     /** @param batchSize rows per batch from now on, fixed; @param pauseMillis pause after every batch from now on */
     public record Rate(Integer batchSize, Integer pauseMillis) {}

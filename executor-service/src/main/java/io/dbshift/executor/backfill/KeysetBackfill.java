@@ -421,7 +421,7 @@ public final class KeysetBackfill {
         return "(" + String.join(", ", parts) + ")";
     }
 
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
@@ -443,7 +443,7 @@ public final class KeysetBackfill {
     }
 
     /** The key columns' types, to cast the cursor's text back; a missing column is named. */
-    private static List<String> keyTypes(Connection connection, String table, List<String> keys) throws SQLException {
+    static List<String> keyTypes(Connection connection, String table, List<String> keys) throws SQLException {
         List<String> types = new ArrayList<>();
         try (PreparedStatement ps =
                 connection.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
@@ -490,7 +490,7 @@ public final class KeysetBackfill {
         }
     }
 
-    private static long estimateRows(Connection connection, String table) throws SQLException {
+    static long estimateRows(Connection connection, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
             ps.setString(1, Identifiers.quote(table));

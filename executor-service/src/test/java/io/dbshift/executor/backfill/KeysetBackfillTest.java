@@ -161,6 +161,63 @@ class KeysetBackfillTest {
     }
 
     @Test
+    void aDryRunCountsTheRowsAndShowsTheFirstBeforeAndAfterWithoutChangingAnything() throws SQLException {
+        exec("UPDATE users SET avatar_url = 'kept' WHERE id = 3");
+        BackfillDryRun.Result sql = new BackfillDryRun("2s", "30s").run(connection, gravatar(1000), 3);
+        assertEquals(2499, sql.rowsToUpdate(), "the predicate leaves the row that has a value out");
+        assertFalse(sql.estimated());
+        assertEquals(3, sql.samples().size());
+        BackfillDryRun.Sample first = sql.samples().get(0);
+        assertEquals(6, ((Number) first.key().get("id")).intValue(), "the first row the predicate selects, by key");
+        assertEquals(java.util.Collections.singletonMap("avatar_url", null), withoutCounter(first.before()));
+        assertEquals(
+                java.util.Map.of("avatar_url", md5("u2@example.com")),
+                withoutCounter(first.after()),
+                "the database's own result of the expression");
+        BackfillDryRun.Result java = new BackfillDryRun("2s", "30s")
+                .run(
+                        connection,
+                        new BackfillSpec(
+                                "users",
+                                "id",
+                                null,
+                                "avatar_url IS NULL",
+                                null,
+                                null,
+                                null,
+                                "gravatar",
+                                List.of("email")),
+                        2);
+        assertEquals(2499, java.rowsToUpdate());
+        assertEquals(
+                "https://www.gravatar.com/avatar/" + md5("u2@example.com"),
+                java.samples().get(0).after().get("avatar_url"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM users WHERE updates > 0"),
+                "a dry run updates no row (the one updated is the test's own)");
+        assertEquals(1, count("SELECT count(*) FROM users WHERE avatar_url IS NOT NULL"));
+        assertTrue(connection.getAutoCommit(), "the connection is handed back as it came");
+    }
+
+    /** The trigger's counter moves in the rolled-back UPDATE too; what matters here is the backfill's column. */
+    private static java.util.Map<String, Object> withoutCounter(java.util.Map<String, Object> columns) {
+        java.util.Map<String, Object> copy = new java.util.HashMap<>(columns);
+        copy.remove("updates");
+        return copy;
+    }
+
+    private String md5(String text) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT md5(?)")) {
+            ps.setString(1, text);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
     void anOperatorPausesResumesAndRerates() throws Exception {
         BackfillControls controls = new BackfillControls();
         BackfillSpec slow = new BackfillSpec("users", "id", "avatar_url = md5(email)", null, 100, null, 20);
