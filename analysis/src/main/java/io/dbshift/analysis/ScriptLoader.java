@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  */
 public final class ScriptLoader {
     private static final Pattern FLYWAY = Pattern.compile("V([0-9][0-9._]*)__(.+)\\.sql");
+    private static final Pattern UNDO = Pattern.compile("U([0-9][0-9._]*)__(.+)\\.sql");
     private static final Pattern NO_TRANSACTION = Pattern.compile("(?m)^\\s*run_in_transaction\\s*=\\s*false\\s*$");
 
     private ScriptLoader() {}
@@ -37,6 +38,47 @@ public final class ScriptLoader {
                             : List.of(file(path, path.getFileName().toString())));
         }
         return scripts;
+    }
+
+    /**
+     * The migrations with the scripts that take them back: {@code down.sql} beside {@code up.sql} (Diesel,
+     * golang-migrate) or beside Prisma's {@code migration.sql}, Flyway's {@code U<version>__*.sql} undo beside its
+     * {@code V<version>__*.sql}. A migration without one has a null down. A down script runs like its up: in one
+     * transaction unless the folder's metadata.toml says otherwise.
+     */
+    public static List<io.dbshift.analysis.rehearse.Reversible> reversible(List<Path> paths) {
+        List<io.dbshift.analysis.rehearse.Reversible> pairs = new ArrayList<>();
+        for (Path path : paths) {
+            Path root = Files.isDirectory(path) ? path : path.getParent();
+            for (Script up : load(List.of(path))) {
+                pairs.add(new io.dbshift.analysis.rehearse.Reversible(up, downOf(root, up)));
+            }
+        }
+        return pairs;
+    }
+
+    private static Script downOf(Path root, Script up) {
+        Path upFile = root.resolve(up.name());
+        String file = upFile.getFileName().toString();
+        Path down = null;
+        if (file.equals("up.sql") || file.equals("migration.sql")) {
+            down = upFile.resolveSibling("down.sql");
+        } else if (up.runner() == Script.Runner.FLYWAY) {
+            try (Stream<Path> siblings = Files.list(upFile.getParent())) {
+                down = siblings.filter(f -> {
+                            Matcher m = UNDO.matcher(f.getFileName().toString());
+                            return m.matches() && compareVersions(m.group(1), up.version()) == 0;
+                        })
+                        .findFirst()
+                        .orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (down == null || !Files.isRegularFile(down)) {
+            return null;
+        }
+        return new Script(up.version(), root.relativize(down).toString(), read(down), up.transactional(), up.runner());
     }
 
     private static List<Script> folder(Path folder) {

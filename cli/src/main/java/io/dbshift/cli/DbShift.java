@@ -48,6 +48,7 @@ import picocli.CommandLine.Parameters;
             DbShift.Watch.class,
             Analyze.class,
             Schema.class,
+            Rehearse.class,
             Backfill.class
         },
         footer = {
@@ -58,6 +59,7 @@ import picocli.CommandLine.Parameters;
             "  dbshift report 3f2c... > report.md",
             "  dbshift analyze db/migration --against jdbc:postgresql://localhost:5432/shop --fail-on unsafe",
             "  dbshift backfill pause 3f2c...",
+            "  dbshift rehearse migrations/ --against jdbc:postgresql://localhost:5432/shop",
             "",
             "Exit codes: 0 ok, 1 migration failed, 2 invalid, 3 unreachable, 4 not found, 5 timed out, 10 unexpected.",
             "The orchestrator's URL: --url, else DBSHIFT_URL, else the running local stack, else http://127.0.0.1:8081."

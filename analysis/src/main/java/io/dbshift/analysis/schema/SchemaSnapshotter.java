@@ -31,21 +31,24 @@ public final class SchemaSnapshotter {
             + " ORDER BY n.nspname, c.relname";
 
     private static final String COLUMNS = """
-      SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+      SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
+             pg_get_expr(d.adbin, d.adrelid)
       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
+      WHERE a.attrelid = ANY (?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum""";
 
     private static final String CONSTRAINTS = """
-      SELECT conname || ' ' || pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END
-      FROM pg_constraint WHERE conrelid = ? ORDER BY conname""";
+      SELECT conrelid, conname || ' ' || pg_get_constraintdef(oid)
+             || CASE WHEN convalidated THEN '' ELSE ' (not validated)' END
+      FROM pg_constraint WHERE conrelid = ANY (?) ORDER BY conrelid, conname""";
 
     private static final String INDEXES = """
-      SELECT pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END
-      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ? ORDER BY c.relname""";
+      SELECT i.indrelid, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ANY (?)
+      ORDER BY i.indrelid, c.relname""";
 
     private static final String TRIGGERS = """
-      SELECT pg_get_triggerdef(oid) || CASE WHEN tgenabled = 'D' THEN ' (disabled)' ELSE '' END
-      FROM pg_trigger WHERE tgrelid = ? AND NOT tgisinternal ORDER BY tgname""";
+      SELECT tgrelid, pg_get_triggerdef(oid) || CASE WHEN tgenabled = 'D' THEN ' (disabled)' ELSE '' END
+      FROM pg_trigger WHERE tgrelid = ANY (?) AND NOT tgisinternal ORDER BY tgrelid, tgname""";
 
     private static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema')"
             + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
@@ -56,23 +59,39 @@ public final class SchemaSnapshotter {
             rs.next();
             version = rs.getString(1);
         }
-        Map<Long, TableInfo> tables = new LinkedHashMap<>();
+        // Four queries over all tables, not four per table: a snapshot is taken after every step of a rehearsal.
+        Map<Long, Object[]> rows = new LinkedHashMap<>();
         try (ResultSet rs = connection.createStatement().executeQuery(TABLES)) {
             while (rs.next()) {
-                long oid = rs.getLong(1);
-                tables.put(
-                        oid,
-                        new TableInfo(
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getLong(4),
-                                rs.getLong(5),
-                                columns(connection, oid),
-                                strings(connection, CONSTRAINTS, oid),
-                                strings(connection, INDEXES, oid),
-                                strings(connection, TRIGGERS, oid)));
+                rows.put(rs.getLong(1), new Object[] {rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)});
             }
         }
+        java.sql.Array oids = connection.createArrayOf("oid", rows.keySet().toArray());
+        Map<Long, List<ColumnInfo>> columns = new java.util.HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            ps.setArray(1, oids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(new ColumnInfo(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5)));
+                }
+            }
+        }
+        Map<Long, List<String>> constraints = strings(connection, CONSTRAINTS, oids);
+        Map<Long, List<String>> indexes = strings(connection, INDEXES, oids);
+        Map<Long, List<String>> triggers = strings(connection, TRIGGERS, oids);
+        Map<Long, TableInfo> tables = new LinkedHashMap<>();
+        rows.forEach((oid, r) -> tables.put(
+                oid,
+                new TableInfo(
+                        (String) r[0],
+                        (String) r[1],
+                        (Long) r[2],
+                        (Long) r[3],
+                        columns.getOrDefault(oid, List.of()),
+                        constraints.getOrDefault(oid, List.of()),
+                        indexes.getOrDefault(oid, List.of()),
+                        triggers.getOrDefault(oid, List.of()))));
         List<ViewInfo> views = new ArrayList<>();
         try (ResultSet rs = connection
                 .createStatement()
@@ -117,26 +136,16 @@ public final class SchemaSnapshotter {
                 version, Instant.now(), new ArrayList<>(tables.values()), views, sequences, functions);
     }
 
-    private static List<ColumnInfo> columns(Connection connection, long oid) throws SQLException {
-        List<ColumnInfo> columns = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
-                }
-            }
-        }
-        return columns;
-    }
-
-    private static List<String> strings(Connection connection, String sql, long oid) throws SQLException {
-        List<String> values = new ArrayList<>();
+    /** A query of (table oid, text) rows, grouped by table in the query's order. */
+    private static Map<Long, List<String>> strings(Connection connection, String sql, java.sql.Array oids)
+            throws SQLException {
+        Map<Long, List<String>> values = new java.util.HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setLong(1, oid);
+            ps.setArray(1, oids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    values.add(rs.getString(1));
+                    values.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(rs.getString(2));
                 }
             }
         }
