@@ -49,7 +49,7 @@ public final class ScriptLoader {
     public static List<io.dbshift.analysis.rehearse.Reversible> reversible(List<Path> paths) {
         List<io.dbshift.analysis.rehearse.Reversible> pairs = new ArrayList<>();
         for (Path path : paths) {
-            Path root = Files.isDirectory(path) ? path : path.getParent();
+            Path root = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             for (Script up : load(List.of(path))) {
                 pairs.add(new io.dbshift.analysis.rehearse.Reversible(up, downOf(root, up)));
             }

@@ -25,9 +25,9 @@ import org.postgresql.util.ServerErrorMessage;
  *
  * <p>A script runs in one transaction, like the tool that owns it runs it (Diesel and Flyway do, unless told not to);
  * a script marked non-transactional runs statement by statement. A down script PostgreSQL refuses is named with the
- * statement's line and PostgreSQL's own message; the rehearsal goes on from the state the refused script left (the
- * migration's up state, when the script ran in a transaction). Only a refused up stops it: nothing after it could be
- * applied as written.
+ * statement's line and PostgreSQL's own message; the rehearsal goes on from the migration's up state when its scripts
+ * run in transactions, from what was left otherwise. Only a refused up stops it: nothing after it could be applied as
+ * written.
  */
 public final class Rehearsal {
     /** What the rehearsal found about one migration. */
@@ -110,7 +110,8 @@ public final class Rehearsal {
             try (Connection c = scratch.connect()) {
                 return run(c, pending, progress);
             } catch (SQLException e) {
-                throw new AnalysisException("the rehearsal lost its scratch database: " + e.getMessage(), e);
+                throw new AnalysisException.Unreachable(
+                        "the rehearsal lost its scratch database " + scratch.name() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -155,57 +156,74 @@ public final class Rehearsal {
         return new Report(outcomes, millis(started), stopped);
     }
 
+    /**
+     * Down, the comparison, and up again. When both scripts run in a transaction, they run in one: a refused down or
+     * a refused second up rolls back to the state after the first up, so the next migration is rehearsed on the state
+     * production would have. Non-transactional scripts leave what they did.
+     */
     private static Outcome reverse(
             Connection connection, Reversible m, SchemaSnapshot before, SchemaSnapshot afterUp, long upMillis)
             throws SQLException {
         Script up = m.up();
-        long t1 = System.nanoTime();
-        Refusal downRefused = apply(connection, m.down());
-        long downMillis = millis(t1);
-        if (downRefused != null) {
-            return new Outcome(
-                    up.version(), up.name(), Verdict.DOWN_FAILED, downRefused, List.of(), upMillis, downMillis, 0);
-        }
-        List<String> left = SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
-                .map(SchemaDiff.Entry::toString)
-                .toList();
-        long t2 = System.nanoTime();
-        Refusal redoRefused = apply(connection, up);
-        long redoMillis = millis(t2);
-        if (!left.isEmpty()) {
+        boolean atomic = up.transactional() && m.down().transactional();
+        connection.setAutoCommit(!atomic);
+        try {
+            long t1 = System.nanoTime();
+            Refusal downRefused = statements(connection, m.down());
+            long downMillis = millis(t1);
+            if (downRefused != null) {
+                return new Outcome(
+                        up.version(), up.name(), Verdict.DOWN_FAILED, downRefused, List.of(), upMillis, downMillis, 0);
+            }
+            List<String> left = SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
+                    .map(SchemaDiff.Entry::toString)
+                    .toList();
+            long t2 = System.nanoTime();
+            Refusal redoRefused = statements(connection, up);
+            long redoMillis = millis(t2);
+            if (redoRefused == null && atomic) {
+                connection.commit();
+            }
+            if (!left.isEmpty()) {
+                return new Outcome(
+                        up.version(),
+                        up.name(),
+                        Verdict.DOWN_INCOMPLETE,
+                        redoRefused,
+                        left,
+                        upMillis,
+                        downMillis,
+                        redoMillis);
+            }
+            if (redoRefused != null) {
+                return new Outcome(
+                        up.version(),
+                        up.name(),
+                        Verdict.REDO_FAILED,
+                        redoRefused,
+                        List.of(),
+                        upMillis,
+                        downMillis,
+                        redoMillis);
+            }
+            List<String> redoDiffers = SchemaDiff.between(afterUp, SchemaSnapshotter.take(connection)).stream()
+                    .map(SchemaDiff.Entry::toString)
+                    .toList();
             return new Outcome(
                     up.version(),
                     up.name(),
-                    Verdict.DOWN_INCOMPLETE,
-                    redoRefused,
-                    left,
+                    redoDiffers.isEmpty() ? Verdict.REVERSIBLE : Verdict.REDO_FAILED,
+                    null,
+                    redoDiffers,
                     upMillis,
                     downMillis,
                     redoMillis);
+        } finally {
+            if (!connection.getAutoCommit()) {
+                connection.rollback(); // nothing to undo after a commit; everything after a refusal
+            }
+            connection.setAutoCommit(true);
         }
-        if (redoRefused != null) {
-            return new Outcome(
-                    up.version(),
-                    up.name(),
-                    Verdict.REDO_FAILED,
-                    redoRefused,
-                    List.of(),
-                    upMillis,
-                    downMillis,
-                    redoMillis);
-        }
-        List<String> redoDiffers = SchemaDiff.between(afterUp, SchemaSnapshotter.take(connection)).stream()
-                .map(SchemaDiff.Entry::toString)
-                .toList();
-        return new Outcome(
-                up.version(),
-                up.name(),
-                redoDiffers.isEmpty() ? Verdict.REVERSIBLE : Verdict.REDO_FAILED,
-                null,
-                redoDiffers,
-                upMillis,
-                downMillis,
-                redoMillis);
     }
 
     /**
@@ -213,25 +231,33 @@ public final class Rehearsal {
      * or null.
      */
     static Refusal apply(Connection connection, Script script) throws SQLException {
-        List<Statement> statements = ScriptSplitter.split(script.sql());
         connection.setAutoCommit(!script.transactional());
+        try {
+            Refusal refused = statements(connection, script);
+            if (!connection.getAutoCommit()) {
+                if (refused == null) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+            }
+            return refused;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The script's statements, in the connection's current transaction mode; stops at the first refusal. */
+    private static Refusal statements(Connection connection, Script script) throws SQLException {
         try (java.sql.Statement s = connection.createStatement()) {
-            for (Statement statement : statements) {
+            for (Statement statement : ScriptSplitter.split(script.sql())) {
                 try {
                     s.execute(statement.sql());
                 } catch (PSQLException e) {
-                    if (!connection.getAutoCommit()) {
-                        connection.rollback();
-                    }
                     return refusal(script, statement, e);
                 }
             }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
             return null;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 

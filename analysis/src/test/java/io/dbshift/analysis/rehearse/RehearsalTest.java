@@ -100,9 +100,18 @@ class RehearsalTest {
         assertTrue(
                 left.get(0).startsWith("+ index on ") && left.get(0).contains("users_email"),
                 "down forgot the index up created: " + left);
+        assertEquals(
+                "42P07",
+                report.outcomes().get(2).refusal().sqlState(),
+                "and up again was refused: the index down forgot is in the way");
         assertFalse(report.allReversible(true));
-        // The state the rehearsal leaves is every up applied, as production would have it.
+        // The state the rehearsal leaves is every up applied, as production would have it: the down and the second up
+        // of a transactional pair were rolled back together when the second up was refused.
         assertEquals(1, count("SELECT count(*) FROM pg_indexes WHERE indexname = 'users_born'"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name ="
+                        + " 'age'"));
         assertEquals(
                 1,
                 count(
@@ -128,7 +137,7 @@ class RehearsalTest {
     }
 
     @Test
-    void anUpThatCannotRunTwiceAfterItsDownIsARedoFailure() throws Exception {
+    void aDownThatLeavesTheTableBehindIsIncompleteAndItsSecondUpIsRefused() throws Exception {
         migration(
                 "1_seed",
                 "CREATE TABLE IF NOT EXISTS plans (id int PRIMARY KEY);\nINSERT INTO plans VALUES (1);",
@@ -143,6 +152,25 @@ class RehearsalTest {
         assertTrue(
                 seed.differences().contains("+ table plans"), seed.differences().toString());
         assertEquals("23505", seed.refusal().sqlState(), "and up again was refused: the row was left too");
+    }
+
+    @Test
+    void anUpThatCannotRunAgainAfterAFullRollbackIsARedoFailure() throws Exception {
+        migration("1_plans", "CREATE TABLE plans (id int PRIMARY KEY);", "DROP TABLE plans;", true);
+        // Down restores the schema exactly, but not the row up inserted into a table it did not create.
+        migration(
+                "2_pro",
+                "CREATE TABLE pro_features (name text);\nINSERT INTO plans VALUES (2);",
+                "DROP TABLE pro_features;",
+                true);
+
+        Rehearsal.Report report = rehearse();
+
+        Rehearsal.Outcome pro = report.outcomes().get(1);
+        assertEquals(Rehearsal.Verdict.REDO_FAILED, pro.verdict());
+        assertEquals("23505", pro.refusal().sqlState());
+        assertEquals(2, pro.refusal().line());
+        assertEquals(1, count("SELECT count(*) FROM pg_tables WHERE tablename = 'pro_features'"), "back to after up");
     }
 
     private long count(String sql) throws SQLException {

@@ -57,7 +57,10 @@ public final class BackfillDryRun {
         String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
         int n = Math.max(1, Math.min(MAX_SAMPLE, sampleSize));
         boolean autoCommit = connection.getAutoCommit();
+        int isolation = connection.getTransactionIsolation();
         connection.setAutoCommit(false);
+        // One snapshot for the count, the rows before and the rows after, while the application keeps writing.
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try (Statement s = connection.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '" + lockTimeout + "'");
             s.execute("SET LOCAL statement_timeout = '" + statementTimeout + "'");
@@ -72,7 +75,7 @@ public final class BackfillDryRun {
                     throw e;
                 }
                 connection.rollback(beforeCount);
-                count = KeysetBackfill.estimateRows(connection, table);
+                count = plannerEstimate(s, "SELECT 1 FROM " + t + " WHERE (" + predicate + ")");
                 estimated = true;
             }
             String sample = "SELECT " + columns + " FROM " + t + " WHERE (" + predicate + ") ORDER BY " + columns
@@ -96,6 +99,24 @@ public final class BackfillDryRun {
         } finally {
             connection.rollback();
             connection.setAutoCommit(autoCommit);
+            connection.setTransactionIsolation(isolation);
+        }
+    }
+
+    /** The rows the planner expects a query to return. */
+    private static long plannerEstimate(Statement s, String query) throws SQLException {
+        try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) " + query)) {
+            rs.next();
+            try {
+                return Json.MAPPER
+                        .readTree(rs.getString(1))
+                        .path(0)
+                        .path("Plan")
+                        .path("Plan Rows")
+                        .asLong();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("unreadable EXPLAIN output: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -118,7 +139,14 @@ public final class BackfillDryRun {
                 for (String c : spec.columnsOrEmpty()) {
                     row.put(c, rs.getObject(c));
                 }
-                Map<String, Object> out = transformer.transform(row);
+                Map<String, Object> out;
+                try {
+                    out = transformer.transform(row);
+                } catch (RuntimeException e) {
+                    // Named like the backfill names it; the endpoint answers 422 with it.
+                    throw new SQLException("transformer " + transformer.name() + " failed on " + keys + " = "
+                            + keys.stream().map(row::get).toList() + ": " + e);
+                }
                 Map<String, Object> changed = new LinkedHashMap<>(before.get(i++));
                 for (String w : transformer.writes()) {
                     Object v = out.get(w);

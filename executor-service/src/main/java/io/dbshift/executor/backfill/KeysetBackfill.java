@@ -44,6 +44,9 @@ public final class KeysetBackfill {
      */
     static final int MIN_CONTENDED_BATCH = 50;
 
+    /** How long the application, once seen at work, is assumed to be there. */
+    static final long CONTENDED_FOR_NANOS = 5_000_000_000L;
+
     /** The batch duration aimed at once the application works beside the backfill. */
     static final int CONTENDED_BATCH_MILLIS = 1;
 
@@ -175,6 +178,7 @@ public final class KeysetBackfill {
                 Contention contention = Contention.watch(monitor, connection, health.lockWaits())) {
             // With the application at work, the first batches would be the largest: they adapt from there.
             contended = contention.applicationAtWork();
+            long lastSeen = System.nanoTime() - (contended ? 0 : CONTENDED_FOR_NANOS);
             int retries = 0;
             while (true) {
                 long batchStarted = System.nanoTime();
@@ -186,7 +190,7 @@ public final class KeysetBackfill {
                     if (RETRYABLE.contains(e.getSQLState()) && retries < MAX_BATCH_RETRIES) {
                         // Rolled back whole: a deadlock or a lock_timeout with live traffic. Back off, take less.
                         retries++;
-                        batchSize = Math.max(MIN_BATCH, batchSize / 2);
+                        batchSize = Math.max(contended ? MIN_CONTENDED_BATCH : MIN_BATCH, batchSize / 2);
                         throttle = "batch retried after " + e.getSQLState() + " (" + firstLine(e) + ")";
                         pause(100L * retries);
                         continue;
@@ -212,7 +216,12 @@ public final class KeysetBackfill {
                 }
                 long batchMillis = Math.max(1, (System.nanoTime() - batchStarted) / 1_000_000);
                 long blocked = contention.takeBlocked();
-                contended |= blocked > 0 || contention.takeAtWork() > 0;
+                if (blocked > 0 || contention.takeAtWork() > 0) {
+                    lastSeen = System.nanoTime();
+                }
+                // The application seen at work in the last few seconds: a session that ran once does not slow the
+                // whole backfill, and a backfill left alone again goes back to full speed.
+                contended = System.nanoTime() - lastSeen < CONTENDED_FOR_NANOS;
                 int smallest = contended ? MIN_CONTENDED_BATCH : MIN_BATCH;
                 if (handle.batchSize != null) {
                     batchSize = handle.batchSize;
