@@ -10,6 +10,13 @@ public interface ExecutorConfig {
     @WithDefault("5s")
     String lockTimeout();
 
+    /**
+     * How long a step that changes a target (apply, backfill) waits for another migration's step on the same database
+     * to end before it fails.
+     */
+    @WithDefault("30s")
+    java.time.Duration targetLockWait();
+
     /** The longest a single backfill batch may run. */
     @WithDefault("60s")
     String batchStatementTimeout();

@@ -23,6 +23,7 @@ import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
+import io.dbshift.executor.TargetLock;
 import io.dbshift.executor.TargetRefusedException;
 import io.dbshift.executor.apply.FlywayApplier;
 import io.dbshift.executor.backfill.BackfillControls;
@@ -150,10 +151,13 @@ public class ExecutorCommandConsumer {
                 analysis.alreadyApplied());
     }
 
-    private MigrationApplied apply(ApplyMigration command) {
+    private MigrationApplied apply(ApplyMigration command) throws SQLException {
         long started = System.nanoTime();
-        FlywayApplier.Applied applied = new FlywayApplier(config.lockTimeout())
-                .apply(targets.dataSource(command.target()), command.migrations());
+        FlywayApplier.Applied applied;
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
+            applied = new FlywayApplier(config.lockTimeout())
+                    .apply(targets.dataSource(command.target()), command.migrations());
+        }
         return new MigrationApplied(
                 command.commandId(),
                 command.migrationId(),
@@ -168,7 +172,8 @@ public class ExecutorCommandConsumer {
         List<BackfillCompleted.BackfillFigures> figures = new ArrayList<>();
         KeysetBackfill engine = new KeysetBackfill(
                 config.lockTimeout(), config.batchStatementTimeout(), KeysetBackfill.Health.DEFAULT, controls);
-        try (Connection connection = targets.connect(command.target())) {
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId());
+                Connection connection = targets.connect(command.target())) {
             for (BackfillSpec spec : command.backfills()) {
                 // One cursor per migration, step and table: a re-run of the step resumes it.
                 String backfillId = command.migrationId() + "/" + command.stepId() + "/" + spec.table();
@@ -182,6 +187,12 @@ public class ExecutorCommandConsumer {
         }
         return new BackfillCompleted(
                 command.commandId(), command.migrationId(), command.stepId(), command.target(), figures);
+    }
+
+    /** dbshift's lock on the target database for a step that changes it: one migration at a time per database. */
+    private TargetLock lock(String target, String migrationId, String stepId) throws SQLException {
+        return TargetLock.acquire(
+                targets.connect(target), "migration " + migrationId + " step " + stepId, config.targetLockWait());
     }
 
     /** Progress is informational and rate-bounded by the engine; a lost progress event loses nothing. */
