@@ -44,6 +44,9 @@ public final class KeysetBackfill {
      */
     static final int MIN_CONTENDED_BATCH = 50;
 
+    /** With the application at work, the pause after each batch, as a multiple of the batch's duration. */
+    static final int CONTENDED_PAUSE_FACTOR = 3;
+
     /** How long the application, once seen at work, is assumed to be there. */
     static final long CONTENDED_FOR_NANOS = 5_000_000_000L;
 
@@ -239,7 +242,7 @@ public final class KeysetBackfill {
                 }
                 long pause = handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault();
                 // With the application at work the backfill takes at most a quarter of the time.
-                long brake = contended ? 3 * batchMillis : 0;
+                long brake = contended ? CONTENDED_PAUSE_FACTOR * batchMillis : 0;
                 throttle = holdBack(connection, Math.max(pause, brake));
                 if (throttle == null && blocked > 0) {
                     throttle = "sessions waited behind the last batch: smaller batches, a pause after each";
