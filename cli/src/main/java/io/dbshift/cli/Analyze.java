@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,21 +52,8 @@ final class Analyze extends DbShift.Verb {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Migration files or folders.")
     List<Path> paths;
 
-    @Option(
-            names = "--against",
-            required = true,
-            paramLabel = "JDBC-URL",
-            description = "The target, e.g. jdbc:postgresql://host:5432/db. With --schema: only the server to use.")
-    String against;
-
-    @Option(names = "--user", description = "User to connect as (else the URL's user=, else PGUSER, else postgres).")
-    String user;
-
-    @Option(
-            names = "--password",
-            description = "Password (else the URL's password=, else PGPASSWORD). Prefer PGPASSWORD: a command line is"
-                    + " visible to other users.")
-    String password;
+    @CommandLine.Mixin
+    TargetOptions target;
 
     @Option(
             names = "--schema",
@@ -94,12 +82,7 @@ final class Analyze extends DbShift.Verb {
         if (failOn != null && !List.of("breaking", "unsafe").contains(failOn)) {
             throw new CliException(ExitCode.INVALID, "--fail-on must be breaking or unsafe, not \"" + failOn + "\"");
         }
-        Server server;
-        try {
-            server = Server.parse(against, user, password);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.INVALID, e.getMessage());
-        }
+        Server server = target.server();
         PrintWriter err = spec.commandLine().getErr();
         Analyzer analyzer = new Analyzer(
                 Rates.DEFAULT,

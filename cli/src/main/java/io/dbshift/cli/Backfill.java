@@ -107,7 +107,7 @@ final class Backfill extends DbShift.Verb {
                 body.put("sample", sample);
             }
             String url = Settings.executorUrl(executor);
-            Orchestrator.Reply reply = new Orchestrator(
+            ServiceClient.Reply reply = new ServiceClient(
                             url,
                             "the executor",
                             "Start the system with ./dbshift demo --keep-running, or give its URL with --executor or"

@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "dbshift",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         version = "dbshift 0.1.0",
         description = "Submit database migrations and follow them through design, plan, implement and verify.",
         subcommands = {
@@ -104,8 +105,8 @@ public final class DbShift {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        Orchestrator orchestrator() {
-            return new Orchestrator(Settings.orchestratorUrl(root.url));
+        ServiceClient orchestrator() {
+            return new ServiceClient(Settings.orchestratorUrl(root.url));
         }
 
         PrintWriter out() {
@@ -150,7 +151,7 @@ public final class DbShift {
             if (!via.equals("rest")) {
                 throw new CliException(ExitCode.INVALID, "--via must be rest or kafka, not \"" + via + "\"");
             }
-            Orchestrator.Reply reply = orchestrator().post("/migrations", request, key);
+            ServiceClient.Reply reply = orchestrator().post("/migrations", request, key);
             if (reply.status() == 400 || reply.status() == 409) {
                 JsonNode body = reply.json();
                 StringBuilder message = new StringBuilder(body.path("error").asText("the request was refused"));
@@ -206,7 +207,7 @@ public final class DbShift {
     static final class ListMigrations extends Verb {
         @Override
         public Integer call() {
-            Orchestrator.Reply reply = orchestrator().get("/migrations");
+            ServiceClient.Reply reply = orchestrator().get("/migrations");
             JsonNode migrations = reply.json();
             if (root.json) {
                 out().println(Json.write(migrations));
@@ -292,7 +293,7 @@ public final class DbShift {
         @Override
         public Integer call() {
             String migrationId = idOrNewest(id);
-            Orchestrator.Reply reply = orchestrator().get("/migrations/" + migrationId + "/plan");
+            ServiceClient.Reply reply = orchestrator().get("/migrations/" + migrationId + "/plan");
             if (reply.status() == 409) {
                 throw new CliException(ExitCode.NOT_FOUND, reply.body().strip());
             }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,19 +41,8 @@ final class Rehearse extends DbShift.Verb {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Migration folders or files.")
     List<Path> paths;
 
-    @Option(
-            names = "--against",
-            required = true,
-            paramLabel = "JDBC-URL",
-            description = "The target: its schema is copied (versions its history applied are skipped);"
-                    + " with --from-empty only its server is used.")
-    String against;
-
-    @Option(names = "--user", description = "User to connect as (else the URL's user=, else PGUSER, else postgres).")
-    String user;
-
-    @Option(names = "--password", description = "Password (else the URL's password=, else PGPASSWORD).")
-    String password;
+    @CommandLine.Mixin
+    TargetOptions target;
 
     @Option(names = "--from-empty", description = "Start from an empty database instead of the target's schema.")
     boolean fromEmpty;
@@ -65,12 +55,7 @@ final class Rehearse extends DbShift.Verb {
 
     @Override
     public Integer call() {
-        Server server;
-        try {
-            server = Server.parse(against, user, password);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.INVALID, e.getMessage());
-        }
+        Server server = target.server();
         PrintWriter err = spec.commandLine().getErr();
         Rehearsal.Report report;
         try {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,26 +35,15 @@ import picocli.CommandLine.Option;
             "3 the database could not be reached."
         })
 final class Schema extends DbShift.Verb {
-    @Option(names = "--against", required = true, paramLabel = "JDBC-URL", description = "The database.")
-    String against;
-
-    @Option(names = "--user", description = "User to connect as (else the URL's user=, else PGUSER, else postgres).")
-    String user;
-
-    @Option(names = "--password", description = "Password (else the URL's password=, else PGPASSWORD).")
-    String password;
+    @CommandLine.Mixin
+    TargetOptions target;
 
     @Option(names = "--diff", paramLabel = "FILE", description = "A snapshot saved with --json to compare with.")
     Path diff;
 
     @Override
     public Integer call() {
-        Server server;
-        try {
-            server = Server.parse(against, user, password);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.INVALID, e.getMessage());
-        }
+        Server server = target.server();
         SchemaSnapshot now;
         try (Connection c = server.connect()) {
             c.setReadOnly(true);

@@ -1,6 +1,8 @@
 package io.dbshift.executor;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,18 +56,31 @@ class TargetLockTest {
     @Test
     void aWaitingStepGoesOnWhenTheHolderEnds() throws Exception {
         TargetLock first = TargetLock.acquire(postgres.connect("lock_test"), "migration A step x", Duration.ZERO);
-        Thread release = new Thread(() -> {
+        CompletableFuture<TargetLock> second = CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(500);
-                first.close();
-            } catch (Exception e) {
+                return TargetLock.acquire(postgres.connect("lock_test"), "migration B step x", Duration.ofSeconds(10));
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
-        release.start();
-        try (TargetLock second =
-                TargetLock.acquire(postgres.connect("lock_test"), "migration B step x", Duration.ofSeconds(10))) {
-            release.join();
+        // B has its session and is polling for the lock: only then does A let go.
+        await().atMost(Duration.ofSeconds(5)).until(() -> sessions("dbshift migration B step x") == 1);
+        assertFalse(second.isDone(), "B waits while A holds the lock");
+        first.close();
+        try (TargetLock acquired = second.get(5, TimeUnit.SECONDS)) {
+            assertTrue(held("lock_test"));
+        }
+    }
+
+    private static long sessions(String applicationName) throws SQLException {
+        try (Connection c = postgres.connect("lock_test");
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

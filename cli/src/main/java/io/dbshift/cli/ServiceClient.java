@@ -11,8 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The orchestrator's REST API, with errors an operator can act on. */
-final class Orchestrator {
+/** A dbshift service's REST API (the orchestrator's, or the executor's for backfill dry runs), with errors an operator can act on. */
+final class ServiceClient {
     private final String url;
     private final String name;
     private final String hint;
@@ -21,7 +21,7 @@ final class Orchestrator {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    Orchestrator(String url) {
+    ServiceClient(String url) {
         this(
                 url,
                 "the orchestrator",
@@ -32,7 +32,7 @@ final class Orchestrator {
      * @param name the service, as errors name it
      * @param hint what to do when it cannot be reached
      */
-    Orchestrator(String url, String name, String hint) {
+    ServiceClient(String url, String name, String hint) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.name = name;
         this.hint = hint;
