@@ -264,10 +264,7 @@ public final class DbShift {
                         checkpoint,
                         c.isMissingNode()
                                 ? ""
-                                : "  (" + c.path("reachedAt").asText() + ", checks event "
-                                        + c.path("evidence")
-                                                .path("checksEventId")
-                                                .asText() + ")");
+                                : "  (" + c.path("reachedAt").asText() + ", " + proof(c.path("evidence")) + ")");
             }
             out.println("  steps");
             for (JsonNode s : evidence.path("steps")) {
@@ -438,6 +435,16 @@ public final class DbShift {
             throw new CliException(
                     ExitCode.INVALID, "cannot read the duration \"" + text + "\"; write e.g. 90s, 10m or 1h");
         }
+    }
+
+    /** What a checkpoint rests on, in a few words: the event that proved it. */
+    static String proof(JsonNode evidence) {
+        if (evidence.has("backupEventId")) {
+            return "backup " + evidence.path("archive").asText() + ", sha256 "
+                    + clip(evidence.path("sha256").asText(), 13) + ", event "
+                    + evidence.path("backupEventId").asText();
+        }
+        return "checks event " + evidence.path("checksEventId").asText();
     }
 
     static String clip(String s, int width) {

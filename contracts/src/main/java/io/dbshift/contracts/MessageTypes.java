@@ -2,6 +2,7 @@ package io.dbshift.contracts;
 
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.command.RunBackfill;
@@ -17,6 +18,7 @@ import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.result.BackfillCompleted;
+import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
@@ -40,12 +42,14 @@ public final class MessageTypes {
             ControlBackfill.class,
             CaptureBaseline.class,
             RunChecks.class,
+            BackupTarget.class,
             SchemaAnalyzed.class,
             MigrationApplied.class,
             BackfillCompleted.class,
             BaselineCaptured.class,
             ChecksCompleted.class,
             StepFailed.class,
+            BackupVerified.class,
             MigrationRequested.class,
             MigrationRejected.class,
             MigrationPhaseChanged.class,

@@ -17,6 +17,13 @@ public interface ExecutorConfig {
     @WithDefault("30s")
     java.time.Duration targetLockWait();
 
+    /**
+     * Where the backup taken before production changes is written: one {@code pg_dump -Fc} archive per migration,
+     * named {@code <database>-<migration id>.dump}. Kept until an operator removes it.
+     */
+    @WithDefault("${user.home}/.dbshift/backups")
+    java.nio.file.Path backupDir();
+
     /** The longest a single backfill batch may run. */
     @WithDefault("60s")
     String batchStatementTimeout();

@@ -91,6 +91,12 @@ public final class Stack implements AutoCloseable {
                 postgres.recreateDatabase(controlDatabase(service));
                 stack.ports.put(service, Ports.free());
             }
+            // The stack's backups stay beside its logs, in the checkout's target directory.
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put(
+                    "executor-service:dbshift.executor.backup-dir",
+                    home.resolve("target/local-stack-backups").toString());
+            extra.putAll(options.extraConfig());
             progress.say("starting " + String.join(", ", serviceNames()));
             for (String service : serviceNames()) {
                 stack.services.put(
@@ -100,7 +106,7 @@ public final class Stack implements AutoCloseable {
                                 home,
                                 stack.ports.get(service),
                                 logDir,
-                                configFor(service, postgres, kafka.bootstrapServers(), options.extraConfig())));
+                                configFor(service, postgres, kafka.bootstrapServers(), extra)));
             }
             for (ServiceProcess service : stack.services.values()) {
                 service.awaitReady(Duration.ofSeconds(120));

@@ -105,6 +105,7 @@ class MigrationWorkflowIT {
                         "staging.backfill",
                         "staging.verify",
                         "production.baseline",
+                        "production.backup",
                         "production.apply",
                         "production.backfill",
                         "production.verify"),
@@ -113,7 +114,7 @@ class MigrationWorkflowIT {
                 .filter(e -> e.payload() instanceof CheckpointReached)
                 .map(e -> ((CheckpointReached) e.payload()).checkpoint())
                 .toList();
-        assertEquals(List.of("Migration rehearsed", "Data integrity checks passing"), checkpoints);
+        assertEquals(List.of("Migration rehearsed", "Backup verified", "Data integrity checks passing"), checkpoints);
 
         // The production target really changed: new columns, and the Gravatar URL computed as the document says.
         try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
@@ -148,6 +149,22 @@ class MigrationWorkflowIT {
         assertEquals(
                 exampleId + "/staging.verify/result",
                 proof.path("checksEventId").asText());
+
+        // The backup taken before production changed: on disk, with the checksum and rows the checkpoint claims.
+        JsonNode backup = migration
+                .path("evidence")
+                .path("checkpoints")
+                .path("Backup verified")
+                .path("evidence");
+        assertEquals(
+                exampleId + "/production.backup/result",
+                backup.path("backupEventId").asText());
+        Path archive = Path.of(backup.path("archive").asText());
+        assertTrue(Files.isRegularFile(archive), archive + " is not there");
+        assertEquals(Files.size(archive), backup.path("bytes").asLong());
+        assertEquals(sha256(archive), backup.path("sha256").asText());
+        // 50,000 users, and the control tables Flyway made on the target.
+        assertTrue(backup.path("rowsRestored").asLong() >= 50_000, backup.toString());
 
         String plan = get("/migrations/" + exampleId + "/plan").body();
         for (String section : List.of(
@@ -785,6 +802,11 @@ class MigrationWorkflowIT {
     static String md5(String text) throws Exception {
         byte[] digest = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
         return String.format("%032x", new BigInteger(1, digest));
+    }
+
+    static String sha256(Path file) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        return String.format("%064x", new BigInteger(1, digest));
     }
 
     /** Submits a request over REST; it must be accepted. Returns the migration's id. */

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Finds PostgreSQL's client programs (pg_dump, psql) and runs them. */
-final class PgTools {
+public final class PgTools {
     private PgTools() {}
 
     /** A program of at least the server's major version: pg_dump refuses a newer server. */
-    static Path locate(String program, int serverMajor) {
+    public static Path locate(String program, int serverMajor) {
         List<Path> candidates = new ArrayList<>();
         Path versions = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(versions)) {
@@ -46,7 +46,7 @@ final class PgTools {
     }
 
     /** Runs a program; its standard error becomes the message when it fails. */
-    static void run(List<String> command, Map<String, String> environment, String what) {
+    public static void run(List<String> command, Map<String, String> environment, String what) {
         try {
             Path errors = Files.createTempFile("dbshift-pg", ".err");
             try {

@@ -150,6 +150,11 @@ public final class ScratchDatabase implements AutoCloseable {
         return scratch.connect();
     }
 
+    /** Where the scratch database is, for PostgreSQL's own programs (pg_restore, psql). */
+    public Server server() {
+        return scratch;
+    }
+
     /** Drops the database, closing any session still in it. */
     @Override
     public synchronized void close() {

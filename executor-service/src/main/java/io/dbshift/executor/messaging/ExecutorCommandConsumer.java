@@ -3,6 +3,7 @@ package io.dbshift.executor.messaging;
 import io.dbshift.analysis.Analysis;
 import io.dbshift.analysis.Analyzer;
 import io.dbshift.analysis.Script;
+import io.dbshift.analysis.backup.Backup;
 import io.dbshift.analysis.judge.Rates;
 import io.dbshift.analysis.replay.AnalysisException;
 import io.dbshift.analysis.replay.ReplayFailure;
@@ -12,11 +13,13 @@ import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.result.BackfillCompleted;
+import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
@@ -85,6 +88,8 @@ public class ExecutorCommandConsumer {
                 return apply(c);
             } else if (command instanceof RunBackfill c) {
                 return backfill(c);
+            } else if (command instanceof BackupTarget c) {
+                return backup(c);
             }
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
@@ -122,13 +127,7 @@ public class ExecutorCommandConsumer {
             }
             snapshot = SchemaSnapshotter.take(connection);
         }
-        Server server;
-        try {
-            server = Server.parse(
-                    target.jdbcUrl(), target.username(), target.password().orElse(null));
-        } catch (IllegalArgumentException e) {
-            throw new AnalysisException("target " + command.target() + ": " + e.getMessage(), e);
-        }
+        Server server = server(command.target());
         List<Script> scripts = command.migrations().stream()
                 .map(m -> new Script(
                         m.version(),
@@ -166,6 +165,44 @@ public class ExecutorCommandConsumer {
                 applied.versions(),
                 applied.schemaVersion(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Backs the target up and proves the archive by restoring it into a scratch database next to the target. Under
+     * dbshift's lock on the target, so no other migration changes it while it is dumped.
+     */
+    private BackupVerified backup(BackupTarget command) throws SQLException {
+        Server server = server(command.target());
+        java.nio.file.Path archive = config.backupDir()
+                .resolve(server.database() + "-" + command.migrationId().replaceAll("[^A-Za-z0-9_.-]", "_") + ".dump");
+        Backup.Verified backup;
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
+            backup = Backup.take(server, archive, line -> LOG.infof("%s: %s", command.commandId(), line));
+        }
+        return new BackupVerified(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                backup.archive().toAbsolutePath().toString(),
+                backup.bytes(),
+                backup.sha256(),
+                backup.entries(),
+                backup.rowCounts(),
+                backup.databaseBytes(),
+                backup.dumpMillis(),
+                backup.restoreMillis(),
+                backup.restoredInto());
+    }
+
+    private Server server(String name) {
+        TargetsConfig.Target target = targets.target(name);
+        try {
+            return Server.parse(
+                    target.jdbcUrl(), target.username(), target.password().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new AnalysisException("target " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private BackfillCompleted backfill(RunBackfill command) throws SQLException {

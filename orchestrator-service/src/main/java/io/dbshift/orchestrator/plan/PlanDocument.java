@@ -110,7 +110,8 @@ public final class PlanDocument {
 
         md.append("\n### Pre-Migration Checklist\n");
         md.append(
-                "- [ ] Backup completed and verified — not taken by this version of dbshift; take one before the window\n");
+                "- [ ] Backup completed and verified — checkpoint \"Backup verified\", flipped by `production.backup`: pg_dump -Fc,"
+                        + " the archive listed and checksummed, and a test restore with the snapshot's row counts\n");
         md.append(
                 "- [ ] Staging migration successful — checkpoint \"Migration rehearsed\", flipped by the staging verification\n");
         md.append("- [ ] Rollback tested — not rehearsed by this version of dbshift\n");
@@ -148,7 +149,8 @@ public final class PlanDocument {
         } else {
             md.append("2. Some versions have no down script: restore ")
                     .append(request.target())
-                    .append(" from the backup\n");
+                    .append(" from the archive `production.backup` took (`pg_restore --clean`; its path and SHA-256"
+                            + " are in the report)\n");
         }
         md.append("3. Revert application code that depends on the new schema\n");
         md.append("4. Verify rollback success: re-run the integrity checks below\n");

@@ -4,6 +4,7 @@ package io.dbshift.orchestrator.plan;
 public enum StepKind {
     ANALYZE(true),
     BASELINE(false),
+    BACKUP(true),
     APPLY(true),
     BACKFILL(true),
     CHECKS(false);

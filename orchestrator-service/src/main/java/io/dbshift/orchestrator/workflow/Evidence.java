@@ -2,6 +2,7 @@ package io.dbshift.orchestrator.workflow;
 
 import io.dbshift.contracts.Json;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
 import io.dbshift.contracts.schema.Finding;
 import io.dbshift.contracts.schema.SchemaSnapshot;
@@ -35,6 +36,8 @@ public final class Evidence {
     public Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
     /** Backfill figures, by target. */
     public Map<String, List<BackfillFigures>> backfills = new LinkedHashMap<>();
+    /** The verified backup taken before the target changed, by target. */
+    public Map<String, BackupVerified> backups = new LinkedHashMap<>();
     /** Applied versions, by target. */
     public Map<String, List<String>> appliedVersions = new LinkedHashMap<>();
 

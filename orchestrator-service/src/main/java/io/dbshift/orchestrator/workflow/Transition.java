@@ -3,6 +3,7 @@ package io.dbshift.orchestrator.workflow;
 import io.dbshift.contracts.Phase;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RunBackfill;
@@ -18,6 +19,7 @@ import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.result.BackfillCompleted;
+import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
@@ -120,6 +122,34 @@ public final class Transition {
                 finish(evidence, step, "succeeded", summary, resultEventId, now);
                 events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
             }
+            case BACKUP -> {
+                if (!(result instanceof BackupVerified backup)) {
+                    return mismatch(state, step, result);
+                }
+                evidence.backups.put(step.target(), backup);
+                long rows = backup.rowCounts().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+                summary = backup.archive() + ": " + backup.bytes() / 1024 + " KiB, sha256 " + backup.sha256()
+                        + ", " + backup.entries() + " entries; restored into a scratch database with the same "
+                        + rows + " rows in " + backup.rowCounts().size() + " tables";
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                Map<String, Object> proof = new LinkedHashMap<>();
+                proof.put("target", step.target());
+                proof.put("backupEventId", resultEventId);
+                proof.put("archive", backup.archive());
+                proof.put("bytes", backup.bytes());
+                proof.put("sha256", backup.sha256());
+                proof.put("entries", backup.entries());
+                proof.put("tablesRestored", backup.rowCounts().size());
+                proof.put("rowsRestored", rows);
+                proof.put("dumpMillis", backup.dumpMillis());
+                proof.put("restoreMillis", backup.restoreMillis());
+                evidence.checkpoints.put(
+                        Checkpoints.BACKUP_VERIFIED, new Evidence.Checkpoint(Checkpoints.BACKUP_VERIFIED, now, proof));
+                events.add(new CheckpointReached(state.id(), Checkpoints.BACKUP_VERIFIED, proof));
+            }
             case APPLY -> {
                 if (!(result instanceof MigrationApplied applied)) {
                     return mismatch(state, step, result);
@@ -213,6 +243,7 @@ public final class Transition {
                         step.id(),
                         step.target(),
                         state.request().migrations());
+            case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target());
             case BASELINE -> new CaptureBaseline(id, state.id(), step.id(), step.target(), baselineTables(state));
             case APPLY ->
                 new ApplyMigration(

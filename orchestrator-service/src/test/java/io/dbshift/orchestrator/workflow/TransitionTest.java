@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dbshift.contracts.Phase;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RunBackfill;
@@ -24,6 +25,7 @@ import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.request.MigrationRequest;
 import io.dbshift.contracts.request.MigrationScript;
 import io.dbshift.contracts.result.BackfillCompleted;
+import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
@@ -102,6 +104,21 @@ class TransitionTest {
                     List.of());
         } else if (c instanceof CaptureBaseline) {
             return new BaselineCaptured(id, "m1", step, target, Map.of("users", 200_000L));
+        } else if (c instanceof BackupTarget) {
+            return new BackupVerified(
+                    id,
+                    "m1",
+                    step,
+                    target,
+                    "/var/lib/dbshift/backups/app-m1.dump",
+                    4_096_000,
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    42,
+                    Map.of("public.users", 200_000L, "public.orders", 10L),
+                    52_000_000,
+                    1_500,
+                    2_100,
+                    "dbshift_scratch_0a1b2c3d4e5f");
         } else if (c instanceof ApplyMigration) {
             return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80);
         } else if (c instanceof RunBackfill) {
@@ -167,6 +184,7 @@ class TransitionTest {
                         "staging.backfill",
                         "staging.verify",
                         "production.baseline",
+                        "production.backup",
                         "production.apply",
                         "production.backfill",
                         "production.verify"),
@@ -180,9 +198,14 @@ class TransitionTest {
                 .filter(CheckpointReached.class::isInstance)
                 .map(e -> ((CheckpointReached) e).checkpoint())
                 .toList();
-        assertEquals(List.of(Checkpoints.MIGRATION_REHEARSED, Checkpoints.DATA_INTEGRITY_CHECKS_PASSING), checkpoints);
+        assertEquals(
+                List.of(
+                        Checkpoints.MIGRATION_REHEARSED,
+                        Checkpoints.BACKUP_VERIFIED,
+                        Checkpoints.DATA_INTEGRITY_CHECKS_PASSING),
+                checkpoints);
         assertInstanceOf(MigrationCompleted.class, events.get(events.size() - 1));
-        assertEquals(9, s.evidence().steps.size());
+        assertEquals(10, s.evidence().steps.size());
         assertTrue(s.evidence().steps.stream().allMatch(step -> step.status().equals("succeeded")));
     }
 
@@ -272,6 +295,52 @@ class TransitionTest {
                 d.evidence().failure.contains("\"every user has an avatar\" expected 0, found 12"),
                 d.evidence().failure);
         assertTrue(d.evidence().checkpoints.isEmpty());
+    }
+
+    @Test
+    void theVerifiedBackupIsTheEvidenceOfItsCheckpointAndPrecedesTheProductionApply() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        while (!s.currentStep().id().equals("production.backup")) {
+            s = after(s, Transition.onResult(s, success(s), "r", T0));
+        }
+        assertFalse(s.evidence().checkpoints.containsKey(Checkpoints.BACKUP_VERIFIED));
+        assertInstanceOf(BackupTarget.class, Transition.commandFor(s, s.currentStep()));
+
+        Decision d = Transition.onResult(s, success(s), "m1/production.backup/result", T0);
+
+        Evidence.Checkpoint backup = d.evidence().checkpoints.get(Checkpoints.BACKUP_VERIFIED);
+        assertEquals("m1/production.backup/result", backup.evidence().get("backupEventId"));
+        assertEquals("/var/lib/dbshift/backups/app-m1.dump", backup.evidence().get("archive"));
+        assertEquals(200_010L, backup.evidence().get("rowsRestored"));
+        assertEquals(2, backup.evidence().get("tablesRestored"));
+        assertTrue(d.evidence().step("production.backup").summary().contains("sha256 9f86d0"));
+        ApplyMigration apply =
+                assertInstanceOf(ApplyMigration.class, d.commands().get(0));
+        assertEquals("production", apply.target());
+    }
+
+    @Test
+    void aFailedBackupStopsTheMigrationBeforeProductionIsTouched() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        while (!s.currentStep().id().equals("production.backup")) {
+            s = after(s, Transition.onResult(s, success(s), "r", T0));
+        }
+        Decision d = Transition.onResult(
+                s,
+                new StepFailed(
+                        "m1/production.backup",
+                        "m1",
+                        "production.backup",
+                        "production",
+                        "the test restore of app-m1.dump into dbshift_scratch_1 failed: pg_restore: error: could not"
+                                + " read input file: end of file",
+                        null),
+                "r",
+                T0);
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.commands().isEmpty(), "no apply is sent");
+        assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.BACKUP_VERIFIED));
+        assertTrue(d.evidence().failure.contains("test restore"), d.evidence().failure);
     }
 
     @Test

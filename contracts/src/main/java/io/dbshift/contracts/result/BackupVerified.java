@@ -1,0 +1,25 @@
+package io.dbshift.contracts.result;
+
+import java.util.Map;
+
+/**
+ * A backup taken and proven: where the archive is, its size and SHA-256, the entries {@code pg_restore --list} shows,
+ * and the rows per table in the backup's snapshot, which the test restore matched exactly.
+ *
+ * @param restoredInto the scratch database the test restore went into, dropped since
+ */
+public record BackupVerified(
+        String commandId,
+        String migrationId,
+        String stepId,
+        String target,
+        String archive,
+        long bytes,
+        String sha256,
+        int entries,
+        Map<String, Long> rowCounts,
+        long databaseBytes,
+        long dumpMillis,
+        long restoreMillis,
+        String restoredInto)
+        implements StepResult {}
