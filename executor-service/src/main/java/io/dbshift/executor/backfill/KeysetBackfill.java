@@ -53,6 +53,9 @@ public final class KeysetBackfill {
     /** The batch duration aimed at once the application works beside the backfill. */
     static final int CONTENDED_BATCH_MILLIS = 1;
 
+    /** How often, at most, the database's health is looked at between batches. */
+    static final long HEALTH_CHECK_NANOS = 100_000_000L;
+
     public static final int MAX_BATCH = 100_000;
 
     /** Deadlock, serialization failure and lock_timeout: the batch was rolled back whole and may simply run again. */
@@ -183,6 +186,7 @@ public final class KeysetBackfill {
             contended = contention.applicationAtWork();
             long lastSeen = System.nanoTime() - (contended ? 0 : CONTENDED_FOR_NANOS);
             int retries = 0;
+            long healthCheckedAt = System.nanoTime() - HEALTH_CHECK_NANOS;
             while (true) {
                 long batchStarted = System.nanoTime();
                 Outcome out;
@@ -243,7 +247,16 @@ public final class KeysetBackfill {
                 long pause = handle.pauseMillis != null ? handle.pauseMillis : spec.pauseMillisOrDefault();
                 // With the application at work the backfill takes at most a quarter of the time.
                 long brake = contended ? CONTENDED_PAUSE_FACTOR * batchMillis : 0;
-                throttle = holdBack(connection, Math.max(pause, brake));
+                long held = Math.max(pause, brake);
+                if (System.nanoTime() - healthCheckedAt >= HEALTH_CHECK_NANOS) {
+                    // Asked of the statistics views ten times a second at most: a look per millisecond-long batch
+                    // would cost the application more than the batches do. Strain found pauses longer than that.
+                    throttle = holdBack(connection, held);
+                    healthCheckedAt = System.nanoTime();
+                } else {
+                    throttle = null;
+                    pause(held);
+                }
                 if (throttle == null && blocked > 0) {
                     throttle = "sessions waited behind the last batch: smaller batches, a pause after each";
                 } else if (throttle == null && contended) {
