@@ -5,6 +5,7 @@ import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.ControlBackfill;
+import io.dbshift.contracts.command.RehearseRollback;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.BackfillProgressed;
@@ -22,6 +23,7 @@ import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import java.util.LinkedHashMap;
@@ -43,6 +45,7 @@ public final class MessageTypes {
             CaptureBaseline.class,
             RunChecks.class,
             BackupTarget.class,
+            RehearseRollback.class,
             SchemaAnalyzed.class,
             MigrationApplied.class,
             BackfillCompleted.class,
@@ -50,6 +53,7 @@ public final class MessageTypes {
             ChecksCompleted.class,
             StepFailed.class,
             BackupVerified.class,
+            RollbackRehearsed.class,
             MigrationRequested.class,
             MigrationRejected.class,
             MigrationPhaseChanged.class,

@@ -7,8 +7,16 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "dbshift.executor")
 public interface ExecutorConfig {
     /** How long a DDL statement or a backfill batch may wait for a lock before it fails, instead of queueing traffic behind it. */
-    @WithDefault("5s")
+    @WithDefault("2s")
     String lockTimeout();
+
+    /** How many times a script rolled back on its lock_timeout is applied again, after a growing pause. */
+    @WithDefault("5")
+    int lockRetries();
+
+    /** The pause before the first of those retries; each next one is twice as long, plus up to a quarter at random. */
+    @WithDefault("1s")
+    java.time.Duration lockRetryBackoff();
 
     /**
      * How long a step that changes a target (apply, backfill) waits for another migration's step on the same database

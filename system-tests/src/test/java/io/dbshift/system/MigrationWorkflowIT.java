@@ -18,6 +18,7 @@ import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationRejected;
+import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.MigrationScript;
 import io.dbshift.localstack.EventFollower;
@@ -104,6 +105,7 @@ class MigrationWorkflowIT {
                         "staging.apply",
                         "staging.backfill",
                         "staging.verify",
+                        "staging.rollback",
                         "production.baseline",
                         "production.backup",
                         "production.apply",
@@ -114,7 +116,21 @@ class MigrationWorkflowIT {
                 .filter(e -> e.payload() instanceof CheckpointReached)
                 .map(e -> ((CheckpointReached) e.payload()).checkpoint())
                 .toList();
-        assertEquals(List.of("Migration rehearsed", "Backup verified", "Data integrity checks passing"), checkpoints);
+        // When the command-line test ran the example first, staging had version 2 already: nothing to roll back there.
+        boolean appliedOnStaging = events.stream()
+                .anyMatch(e -> e.payload() instanceof StepCompleted done
+                        && done.stepId().equals("staging.apply")
+                        && done.summary().startsWith("applied version(s) 2"));
+        assertEquals(
+                appliedOnStaging
+                        ? List.of(
+                                "Migration rehearsed",
+                                "Rollback tested",
+                                "Backup verified",
+                                "Data integrity checks passing")
+                        : List.of("Migration rehearsed", "Backup verified", "Data integrity checks passing"),
+                checkpoints,
+                describe(events));
 
         // The production target really changed: new columns, and the Gravatar URL computed as the document says.
         try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
@@ -331,7 +347,12 @@ class MigrationWorkflowIT {
         kafka.send(
                 Topics.REQUESTS,
                 good,
-                request(good, "production", "10", "CREATE INDEX users_created_at ON users (created_at)")
+                request(
+                                good,
+                                "production",
+                                "10",
+                                "CREATE INDEX users_created_at ON users (created_at)",
+                                "DROP INDEX users_created_at")
                         .toString());
 
         List<ConsumerRecord<String, String>> dead = kafka.read(
@@ -429,6 +450,63 @@ class MigrationWorkflowIT {
         }
         String report = get("/migrations/" + id + "/report").body();
         assertTrue(report.contains("**Status:** FAILED") && report.contains("contains null values"), report);
+    }
+
+    @Test
+    @Order(11)
+    void aDownScriptPostgresRefusesStopsTheMigrationOnStagingUnlessAnOperatorAcceptsIt() throws Exception {
+        // The down script's second statement names a column that does not exist: refused on the migrated staging.
+        ObjectNode request = request(
+                "broken-down-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "17",
+                "ALTER TABLE users ADD COLUMN email_verified boolean;",
+                "ALTER TABLE users DROP COLUMN email_verified;\nALTER TABLE users ALTER COLUMN email_verified2 SET NOT NULL;");
+        String id = submit(request.toString());
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        MigrationFailed failed = (MigrationFailed) events.get(events.size() - 1).payload();
+        assertEquals("staging.rollback", failed.stepId());
+        assertTrue(
+                failed.reason().contains("the down script was refused on staging: U17__broken_down")
+                        && failed.reason()
+                                .contains(":2: column \"email_verified2\" of relation \"users\" does not exist"),
+                failed.reason());
+        assertTrue(failed.reason().contains("accept it as irreversible"), failed.reason());
+        assertFalse(
+                events.stream()
+                        .anyMatch(e -> e.payload() instanceof StepStarted st
+                                && st.stepId().startsWith("production.")),
+                "production was touched although the rollback failed on staging");
+        // The rehearsal ran in a transaction it rolled back: staging keeps what the apply did.
+        try (Connection c = stack.postgres().connect(Stack.STAGING_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(
+                    1,
+                    count(
+                            s,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'"
+                                    + " AND column_name = 'email_verified'"));
+        }
+
+        // The same kind of change, with no down script at all, accepted by an operator: it goes to production.
+        ObjectNode accepted = request(
+                "accepted-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "18",
+                "ALTER TABLE users ADD COLUMN c18 text;");
+        accepted.putObject("irreversible")
+                .put("acceptedBy", "alice@example.com")
+                .put("reason", "the verified backup is the rollback");
+        String acceptedId = submit(accepted.toString());
+        List<CloudEvent> done = followUntilEnd(acceptedId, Duration.ofMinutes(2));
+        assertTrue(done.get(done.size() - 1).payload() instanceof MigrationCompleted, describe(done));
+        String report = get("/migrations/" + acceptedId + "/report").body();
+        assertTrue(
+                report.contains("**Accepted as irreversible** by alice@example.com: the verified backup is the"
+                        + " rollback. The rollback rehearsal found: version(s) 18 have no down script."),
+                report);
+        assertTrue(report.contains("- [ ] Rollback tested — no evidence collected"), report);
     }
 
     @Test
@@ -581,7 +659,8 @@ class MigrationWorkflowIT {
                 name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "production",
                 version,
-                "ALTER TABLE " + table + " ADD COLUMN note text;");
+                "ALTER TABLE " + table + " ADD COLUMN note text;",
+                "ALTER TABLE " + table + " DROP COLUMN note;");
         request.putArray("backfills")
                 .addObject()
                 .put("table", table)
@@ -639,7 +718,8 @@ class MigrationWorkflowIT {
                 "orders-note-" + UUID.randomUUID().toString().substring(0, 8),
                 "production",
                 "12",
-                "ALTER TABLE orders ADD COLUMN note text;");
+                "ALTER TABLE orders ADD COLUMN note text;",
+                "ALTER TABLE orders DROP COLUMN note;");
         request.putArray("backfills")
                 .addObject()
                 .put("table", "orders")
@@ -666,6 +746,17 @@ class MigrationWorkflowIT {
 
         List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
         assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
+        // Version 12 was new to staging: its down was proven there, with the backfilled notes in place.
+        CheckpointReached rollback = events.stream()
+                .filter(e -> e.payload() instanceof CheckpointReached c
+                        && c.checkpoint().equals("Rollback tested"))
+                .map(e -> (CheckpointReached) e.payload())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no \"Rollback tested\": " + describe(events)));
+        assertEquals(List.of(), rollback.evidence().get("schemaDifferences"));
+        assertTrue(
+                rollback.evidence().get("locks").toString().contains("orders AccessExclusiveLock"),
+                rollback.toString());
         assertEquals(
                 1,
                 events.stream()
@@ -690,7 +781,8 @@ class MigrationWorkflowIT {
                         "lost-result-" + UUID.randomUUID().toString().substring(0, 8),
                         "production",
                         "13",
-                        "ALTER TABLE users ADD COLUMN c13 text;")
+                        "ALTER TABLE users ADD COLUMN c13 text;",
+                        "ALTER TABLE users DROP COLUMN c13;")
                 .toString());
 
         // The orchestrator's database goes away: every result that arrives now outlasts the retries and is
@@ -745,16 +837,24 @@ class MigrationWorkflowIT {
     }
 
     static ObjectNode request(String name, String target, String version, String up) {
+        return request(name, target, version, up, null);
+    }
+
+    /** A request with one script and its down script (none when null), checking that users keep their rows. */
+    static ObjectNode request(String name, String target, String version, String up, String down) {
         ObjectNode request = Json.MAPPER
                 .createObjectNode()
                 .put("name", name)
                 .put("target", target)
                 .put("staging", "staging");
-        request.putArray("migrations")
+        ObjectNode script = request.putArray("migrations")
                 .addObject()
                 .put("version", version)
                 .put("description", name)
                 .put("up", up);
+        if (down != null) {
+            script.put("down", down);
+        }
         request.putArray("checks").addObject().put("rowCount", "users").put("expect", "unchanged");
         return request;
     }

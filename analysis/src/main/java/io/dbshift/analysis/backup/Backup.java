@@ -214,8 +214,60 @@ public final class Backup {
                 scratchName);
     }
 
+    /**
+     * Puts the database back as the archive holds it: the archive's SHA-256 checked against the one recorded when it was
+     * taken, the database dropped (its sessions ended: {@code DROP DATABASE … WITH (FORCE)}) and created again from the
+     * archive with {@code pg_restore --create --exit-on-error}, owners, privileges and database settings included. Needs
+     * the right to drop and create the database, and PostgreSQL 13 or newer. Everything written since the backup is
+     * lost: this is the rollback of last resort, run with the application stopped.
+     *
+     * @return rows per table of the restored database
+     */
+    public static Map<String, Long> restore(
+            Server target, Path archive, String expectedSha256, Consumer<String> progress) {
+        try {
+            String sha = sha256(archive);
+            if (!sha.equals(expectedSha256)) {
+                throw new AnalysisException(
+                        "the backup " + archive + " is not the one that was verified: its SHA-256 is " + sha + ", "
+                                + expectedSha256 + " was recorded. Nothing was restored.");
+            }
+        } catch (IOException e) {
+            throw new AnalysisException("cannot read the backup " + archive + ": " + e + ". Nothing was restored.", e);
+        }
+        Server admin = target.withDatabase("postgres");
+        int major;
+        try (Connection c = connect(admin);
+                Statement s = c.createStatement()) {
+            major = c.getMetaData().getDatabaseMajorVersion();
+            progress.accept("dropping " + target + " to restore it from " + archive.getFileName());
+            s.execute("DROP DATABASE IF EXISTS " + quote(target.database()) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new AnalysisException(
+                    "cannot drop " + target + " to restore it: " + e.getMessage()
+                            + ". Nothing was restored, and the database is as it was.",
+                    e);
+        }
+        PgTools.run(
+                List.of(
+                        PgTools.locate("pg_restore", major).toString(),
+                        "--create",
+                        "--exit-on-error",
+                        "--dbname=postgres",
+                        archive.toString()),
+                admin.environment(),
+                "the restore of " + target + " from " + archive.getFileName()
+                        + " (the database was dropped: restore it by hand with pg_restore --create -d postgres "
+                        + archive + ")");
+        try (Connection c = connect(target)) {
+            return count(c);
+        } catch (SQLException e) {
+            throw new AnalysisException("cannot count the rows of the restored " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Exact row counts of every table a backup holds, read in the connection's current snapshot. */
-    static Map<String, Long> count(Connection connection) throws SQLException {
+    public static Map<String, Long> count(Connection connection) throws SQLException {
         List<String[]> tables = new ArrayList<>();
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery(TABLES)) {

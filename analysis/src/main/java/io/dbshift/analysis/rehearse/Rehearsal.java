@@ -248,7 +248,7 @@ public final class Rehearsal {
     }
 
     /** The script's statements, in the connection's current transaction mode; stops at the first refusal. */
-    private static Refusal statements(Connection connection, Script script) throws SQLException {
+    static Refusal statements(Connection connection, Script script) throws SQLException {
         try (java.sql.Statement s = connection.createStatement()) {
             for (Statement statement : ScriptSplitter.split(script.sql())) {
                 try {
@@ -261,7 +261,7 @@ public final class Rehearsal {
         }
     }
 
-    private static Refusal refusal(Script script, Statement statement, PSQLException e) {
+    static Refusal refusal(Script script, Statement statement, PSQLException e) {
         ServerErrorMessage server = e.getServerErrorMessage();
         int line = statement.line();
         String message = e.getMessage();

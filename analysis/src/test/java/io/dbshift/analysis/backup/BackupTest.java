@@ -122,6 +122,53 @@ class BackupTest {
     }
 
     @Test
+    void aRestorePutsTheDatabaseBackAsItWasBackedUp() throws Exception {
+        Backup.Verified backup = Backup.take(target, dir.resolve("restore.dump"), line -> {});
+        try (Connection c = postgres.connect("backup_test");
+                Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE users ADD COLUMN avatar_url text");
+            s.execute("CREATE TABLE later (id int)");
+            s.execute("DELETE FROM billing.invoices WHERE id > 100");
+        }
+
+        Map<String, Long> restored = Backup.restore(target, backup.archive(), backup.sha256(), line -> {});
+
+        assertEquals(backup.rowCounts(), restored);
+        try (Connection c = postgres.connect("backup_test");
+                Statement s = c.createStatement()) {
+            assertEquals(1200, count(s, "SELECT count(*) FROM billing.invoices"));
+            assertEquals(0, count(s, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'later'"));
+            assertEquals(
+                    0, count(s, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+        }
+    }
+
+    @Test
+    void anArchiveThatIsNotTheVerifiedOneIsNotRestoredAndNothingIsDropped() throws Exception {
+        Backup.Verified backup = Backup.take(target, dir.resolve("swapped.dump"), line -> {});
+        try (Connection c = postgres.connect("backup_test");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE later (id int)");
+        }
+
+        AnalysisException e = assertThrows(
+                AnalysisException.class, () -> Backup.restore(target, backup.archive(), "0".repeat(64), line -> {}));
+
+        assertTrue(e.getMessage().contains("is not the one that was verified"), e.getMessage());
+        try (Connection c = postgres.connect("backup_test");
+                Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'later'"));
+        }
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void anUnreachableTargetLeavesNoArchive() {
         Server nowhere = Server.parse("jdbc:postgresql://127.0.0.1:1/none", "nobody", null);
         Path archive = dir.resolve("none.dump");

@@ -15,6 +15,8 @@ import java.util.List;
  * @param backfills batched data changes run after the scripts
  * @param checks integrity checks run after the rehearsal and after production
  * @param notifications who to tell (optional)
+ * @param irreversible an operator's acceptance that the migration may reach production although its rollback does not
+ *     exist or failed on staging (optional)
  */
 public record MigrationRequest(
         String name,
@@ -25,7 +27,21 @@ public record MigrationRequest(
         List<MigrationScript> migrations,
         List<BackfillSpec> backfills,
         List<CheckSpec> checks,
-        Notify notifications) {
+        Notify notifications,
+        IrreversibleAcceptance irreversible) {
+
+    public MigrationRequest(
+            String name,
+            String target,
+            String staging,
+            Window window,
+            String requestedBy,
+            List<MigrationScript> migrations,
+            List<BackfillSpec> backfills,
+            List<CheckSpec> checks,
+            Notify notifications) {
+        this(name, target, staging, window, requestedBy, migrations, backfills, checks, notifications, null);
+    }
 
     public List<MigrationScript> migrations() {
         return migrations == null ? List.of() : migrations;

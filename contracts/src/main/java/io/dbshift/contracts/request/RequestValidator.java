@@ -66,6 +66,18 @@ public final class RequestValidator {
                 errors.add(new FieldError(at + ".up", "is required: the SQL to apply"));
             }
         }
+        if (request.irreversible() != null) {
+            if (blank(request.irreversible().acceptedBy())) {
+                errors.add(new FieldError(
+                        "irreversible.acceptedBy", "is required: who accepts going to production without a rollback"));
+            }
+            if (blank(request.irreversible().reason())) {
+                errors.add(
+                        new FieldError(
+                                "irreversible.reason",
+                                "is required: why going on without a rollback is acceptable, e.g. \"restore from the backup\""));
+            }
+        }
         for (int i = 0; i < request.backfills().size(); i++) {
             errors.addAll(backfill(request.backfills().get(i), "backfills[" + i + "]"));
         }

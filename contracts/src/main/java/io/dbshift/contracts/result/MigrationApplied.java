@@ -1,5 +1,6 @@
 package io.dbshift.contracts.result;
 
+import io.dbshift.contracts.schema.SchemaSnapshot;
 import java.util.List;
 
 /**
@@ -7,6 +8,7 @@ import java.util.List;
  *
  * @param appliedVersions versions applied by this command (empty when all were applied before)
  * @param schemaVersion the target's schema version afterwards
+ * @param schemaBefore the target's schema just before the scripts ran: what a rollback must give back
  */
 public record MigrationApplied(
         String commandId,
@@ -15,5 +17,18 @@ public record MigrationApplied(
         String target,
         List<String> appliedVersions,
         String schemaVersion,
-        long durationMs)
-        implements StepResult {}
+        long durationMs,
+        SchemaSnapshot schemaBefore)
+        implements StepResult {
+
+    public MigrationApplied(
+            String commandId,
+            String migrationId,
+            String stepId,
+            String target,
+            List<String> appliedVersions,
+            String schemaVersion,
+            long durationMs) {
+        this(commandId, migrationId, stepId, target, appliedVersions, schemaVersion, durationMs, null);
+    }
+}

@@ -24,14 +24,32 @@ import org.flywaydb.core.api.output.MigrateResult;
  * script that fails is rolled back whole and the target is left as it was.
  */
 public final class FlywayApplier {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FlywayApplier.class);
     /** Flyway's history table in the target; kept apart from any history the application keeps. */
     public static final String HISTORY_TABLE = "dbshift_schema_history";
 
-    private final String lockTimeout;
+    /** PostgreSQL's lock_not_available: a statement's lock_timeout ran out. */
+    static final String LOCK_TIMEOUT = "55P03";
 
-    /** @param lockTimeout how long a DDL statement may wait for its lock, e.g. {@code 5s} */
+    private final String lockTimeout;
+    private final int lockRetries;
+    private final java.time.Duration firstBackoff;
+
+    /** @param lockTimeout how long a DDL statement may wait for its lock, e.g. {@code 2s}; no retries */
     public FlywayApplier(String lockTimeout) {
+        this(lockTimeout, 0, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param lockTimeout how long a DDL statement may wait for its lock before its script is rolled back
+     * @param lockRetries how many times a script rolled back on its lock_timeout is tried again
+     * @param firstBackoff the wait before the first retry; each next one waits twice as long, with up to a quarter more
+     *     at random so two waiting migrations do not come back together
+     */
+    public FlywayApplier(String lockTimeout, int lockRetries, java.time.Duration firstBackoff) {
         this.lockTimeout = lockTimeout;
+        this.lockRetries = lockRetries;
+        this.firstBackoff = firstBackoff;
     }
 
     /** What happened. */
@@ -44,7 +62,51 @@ public final class FlywayApplier {
         }
     }
 
+    /**
+     * Applies the scripts. A script whose statement waited longer than the lock_timeout for its lock was rolled back
+     * whole (application traffic queues behind a waiting DDL, so it must not wait long); it is tried again after a
+     * backoff, up to the configured number of times. Anything else fails at once.
+     */
     public Applied apply(DataSource target, List<MigrationScript> scripts) {
+        List<String> waits = new java.util.ArrayList<>();
+        long backoff = firstBackoff.toMillis();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return applyOnce(target, scripts);
+            } catch (ApplyFailedException e) {
+                if (!LOCK_TIMEOUT.equals(e.sqlState())) {
+                    throw e;
+                }
+                if (attempt >= lockRetries) {
+                    throw waits.isEmpty()
+                            ? e
+                            : new ApplyFailedException(
+                                    e.getMessage() + "\nTried " + (attempt + 1) + " times, waiting "
+                                            + String.join(", ", waits) + " between the tries: another session held"
+                                            + " the lock each time. Find it in pg_locks and pg_stat_activity, or run"
+                                            + " the step again when the table is quieter.",
+                                    e.sqlState(),
+                                    e.getCause());
+                }
+                long wait = backoff
+                        + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
+                waits.add(wait + " ms");
+                LOG.warnf(
+                        "a statement waited longer than lock_timeout %s for its lock and its script was rolled back;"
+                                + " trying again in %d ms (%d of %d)",
+                        lockTimeout, wait, attempt + 1, lockRetries);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff *= 2;
+            }
+        }
+    }
+
+    private Applied applyOnce(DataSource target, List<MigrationScript> scripts) {
         Path dir = writeScripts(scripts);
         try {
             Flyway flyway = Flyway.configure()

@@ -5,6 +5,8 @@ import io.dbshift.analysis.Analyzer;
 import io.dbshift.analysis.Script;
 import io.dbshift.analysis.backup.Backup;
 import io.dbshift.analysis.judge.Rates;
+import io.dbshift.analysis.rehearse.Reversible;
+import io.dbshift.analysis.rehearse.RollbackRehearsal;
 import io.dbshift.analysis.replay.AnalysisException;
 import io.dbshift.analysis.replay.ReplayFailure;
 import io.dbshift.analysis.replay.Server;
@@ -15,12 +17,15 @@ import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.RehearseRollback;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.request.MigrationScript;
 import io.dbshift.contracts.result.BackfillCompleted;
 import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
@@ -90,6 +95,8 @@ public class ExecutorCommandConsumer {
                 return backfill(c);
             } else if (command instanceof BackupTarget c) {
                 return backup(c);
+            } else if (command instanceof RehearseRollback c) {
+                return rehearseRollback(c);
             }
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
@@ -153,8 +160,13 @@ public class ExecutorCommandConsumer {
     private MigrationApplied apply(ApplyMigration command) throws SQLException {
         long started = System.nanoTime();
         FlywayApplier.Applied applied;
+        SchemaSnapshot before;
         try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
-            applied = new FlywayApplier(config.lockTimeout())
+            // What a rollback must give back: the rollback rehearsal compares with it.
+            try (Connection connection = targets.connect(command.target())) {
+                before = SchemaSnapshotter.take(connection);
+            }
+            applied = new FlywayApplier(config.lockTimeout(), config.lockRetries(), config.lockRetryBackoff())
                     .apply(targets.dataSource(command.target()), command.migrations());
         }
         return new MigrationApplied(
@@ -164,7 +176,56 @@ public class ExecutorCommandConsumer {
                 command.target(),
                 applied.versions(),
                 applied.schemaVersion(),
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000,
+                before);
+    }
+
+    /**
+     * Proves the rollback where the migration was applied and verified: downs, comparisons, ups again, in one
+     * transaction rolled back at the end, under dbshift's lock on the target.
+     */
+    private RollbackRehearsed rehearseRollback(RehearseRollback command) throws SQLException {
+        List<Reversible> migrations = command.migrations().stream()
+                .map(ExecutorCommandConsumer::reversible)
+                .toList();
+        RollbackRehearsal.Result r;
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId());
+                Connection connection = targets.connect(command.target())) {
+            try (java.sql.Statement s = connection.createStatement()) {
+                s.execute("SET lock_timeout = '" + config.lockTimeout() + "'");
+            }
+            r = RollbackRehearsal.rehearse(connection, migrations, command.schemaBefore(), command.baseline());
+        }
+        return new RollbackRehearsed(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                r.verdict().name(),
+                r.irreversibleVersions(),
+                r.refusal() == null ? null : r.refusal().toString(),
+                r.differences(),
+                r.rowCounts(),
+                r.locks(),
+                r.downMillis(),
+                r.redoMillis(),
+                r.comparedWithBefore());
+    }
+
+    /** A request's script as Flyway names it, with its down script as an undo script. */
+    private static Reversible reversible(MigrationScript m) {
+        String name =
+                m.description() == null ? "migration" : m.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
+        return new Reversible(
+                new Script(m.version(), "V" + m.version() + "__" + name + ".sql", m.up(), true, Script.Runner.FLYWAY),
+                m.down() == null
+                        ? null
+                        : new Script(
+                                m.version(),
+                                "U" + m.version() + "__" + name + ".sql",
+                                m.down(),
+                                true,
+                                Script.Runner.FLYWAY));
     }
 
     /**

@@ -45,6 +45,47 @@ class FlywayApplierTest {
     }
 
     @Test
+    void aScriptRolledBackOnItsLockTimeoutIsAppliedAgainOnceTheHolderLetsGo() throws Exception {
+        try (Connection holder = target.getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT count(*) FROM users"); // ACCESS SHARE until commit
+            java.util.concurrent.CompletableFuture<Void> release =
+                    java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        try {
+                            Thread.sleep(1_200);
+                            holder.commit();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            long t0 = System.nanoTime();
+            FlywayApplier.Applied applied = new FlywayApplier("300ms", 5, java.time.Duration.ofMillis(200))
+                    .apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));
+            release.join();
+            assertEquals(List.of("2"), applied.versions());
+            assertTrue((System.nanoTime() - t0) / 1_000_000 >= 1_200, "it waited for the holder, in tries");
+        }
+        assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+    }
+
+    @Test
+    void aLockNeverFreedFailsAfterTheRetriesSayingHowOftenItTried() throws Exception {
+        try (Connection holder = target.getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT count(*) FROM users");
+            FlywayApplier.ApplyFailedException e = assertThrows(
+                    FlywayApplier.ApplyFailedException.class,
+                    () -> new FlywayApplier("200ms", 2, java.time.Duration.ofMillis(100))
+                            .apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text"))));
+            assertEquals("55P03", e.sqlState());
+            assertTrue(e.getMessage().contains("lock timeout"), e.getMessage());
+            assertTrue(e.getMessage().contains("Tried 3 times, waiting "), e.getMessage());
+            holder.rollback();
+        }
+        assertEquals(0, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+    }
+
+    @Test
     void appliesToATargetThatAlreadyHasTables() throws Exception {
         FlywayApplier.Applied applied =
                 applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));

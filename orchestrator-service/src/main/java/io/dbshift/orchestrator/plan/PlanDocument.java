@@ -114,7 +114,9 @@ public final class PlanDocument {
                         + " the archive listed and checksummed, and a test restore with the snapshot's row counts\n");
         md.append(
                 "- [ ] Staging migration successful — checkpoint \"Migration rehearsed\", flipped by the staging verification\n");
-        md.append("- [ ] Rollback tested — not rehearsed by this version of dbshift\n");
+        md.append(
+                "- [ ] Rollback tested — checkpoint \"Rollback tested\", flipped by `staging.rollback`: the down scripts"
+                        + " on the migrated staging, schema and row counts as before, the up scripts again\n");
         md.append("- [ ] Team notified — the notifier announces this plan and every phase change\n");
         md.append("- [ ] Monitoring dashboards open\n");
 

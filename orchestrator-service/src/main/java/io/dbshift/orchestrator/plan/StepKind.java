@@ -7,7 +7,8 @@ public enum StepKind {
     BACKUP(true),
     APPLY(true),
     BACKFILL(true),
-    CHECKS(false);
+    CHECKS(false),
+    ROLLBACK_REHEARSAL(true);
 
     private final boolean executor;
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The steps of a migration, derived from its request alone (so every replica derives the same
- * list): analyse production; rehearse on staging (baseline, apply, backfill, verify); then the
+ * list): analyse production; rehearse on staging (baseline, apply, backfill, verify, roll back); then the
  * same on production, after a backup proven by a test restore, whose verification is the verify phase.
  */
 public final class Steps {
@@ -62,6 +62,15 @@ public final class Steps {
                     StepKind.CHECKS,
                     target,
                     "run the integrity checks on " + target));
+            if (role.equals("staging")) {
+                steps.add(new PlanStep(
+                        "staging.rollback",
+                        Phase.IMPLEMENT,
+                        StepKind.ROLLBACK_REHEARSAL,
+                        target,
+                        "prove the rollback on " + target + ": the down scripts, schema and row counts compared with"
+                                + " before the migration, the up scripts again; in one transaction, rolled back"));
+            }
         }
         return List.copyOf(steps);
     }

@@ -65,6 +65,15 @@ public final class ReportDocument {
                         .append("\n");
             }
         }
+        if (evidence.irreversibleAccepted != null) {
+            md.append("\n**Accepted as irreversible** by ")
+                    .append(evidence.irreversibleAccepted.get("acceptedBy"))
+                    .append(": ")
+                    .append(evidence.irreversibleAccepted.get("reason"))
+                    .append(". The rollback rehearsal found: ")
+                    .append(evidence.irreversibleAccepted.get("finding"))
+                    .append(".\n");
+        }
         md.append("\n## Steps\n\n| step | target | status | duration | summary |\n|---|---|---|---|---|\n");
         for (Evidence.StepRecord s : evidence.steps) {
             String duration = s.finishedAt() == null

@@ -8,7 +8,10 @@ public final class Checkpoints {
     public static final String DATA_INTEGRITY_CHECKS_PASSING = "Data integrity checks passing";
     /** The production backup was taken, listed, checksummed and test-restored with matching row counts. */
     public static final String BACKUP_VERIFIED = "Backup verified";
-    /** Not collected yet: rollback rehearsal comes with the rollback work. */
+    /**
+     * On staging, after apply, backfill and verify: the down scripts ran, the schema and row counts equalled those
+     * before the migration, and the up scripts applied again to the same schema.
+     */
     public static final String ROLLBACK_TESTED = "Rollback tested";
 
     private Checkpoints() {}

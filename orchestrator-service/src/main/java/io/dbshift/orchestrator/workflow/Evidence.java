@@ -38,6 +38,10 @@ public final class Evidence {
     public Map<String, List<BackfillFigures>> backfills = new LinkedHashMap<>();
     /** The verified backup taken before the target changed, by target. */
     public Map<String, BackupVerified> backups = new LinkedHashMap<>();
+    /** The schema just before the scripts were applied, by target: what a rollback must give back. */
+    public Map<String, SchemaSnapshot> schemasBefore = new LinkedHashMap<>();
+    /** The operator's acceptance, when the migration went on although its rollback was not proven. */
+    public Map<String, Object> irreversibleAccepted;
     /** Applied versions, by target. */
     public Map<String, List<String>> appliedVersions = new LinkedHashMap<>();
 

@@ -6,6 +6,7 @@ import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.RehearseRollback;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.CheckpointReached;
@@ -18,11 +19,14 @@ import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.CheckSpec;
+import io.dbshift.contracts.request.IrreversibleAcceptance;
+import io.dbshift.contracts.request.MigrationScript;
 import io.dbshift.contracts.result.BackfillCompleted;
 import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
@@ -150,11 +154,71 @@ public final class Transition {
                         Checkpoints.BACKUP_VERIFIED, new Evidence.Checkpoint(Checkpoints.BACKUP_VERIFIED, now, proof));
                 events.add(new CheckpointReached(state.id(), Checkpoints.BACKUP_VERIFIED, proof));
             }
+            case ROLLBACK_REHEARSAL -> {
+                if (!(result instanceof RollbackRehearsed rehearsed)) {
+                    return mismatch(state, step, result);
+                }
+                IrreversibleAcceptance accepted = state.request().irreversible();
+                if (rehearsed.reversible() && !rehearsed.comparedWithBefore()) {
+                    // Staging had the versions before this migration: its schema before them is not known here.
+                    summary = "the down scripts ran and the up scripts applied again to the same schema, in one"
+                            + " transaction, rolled back; not compared with the schema before the migration, because "
+                            + step.target() + " had its versions before this migration ran, so \"Rollback tested\""
+                            + " is not claimed";
+                    finish(evidence, step, "succeeded", summary, resultEventId, now);
+                    events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                } else if (rehearsed.reversible()) {
+                    summary = "rolled back and applied again in one transaction, rolled back: schema and row counts as"
+                            + " before the migration (downs " + rehearsed.downMillis() + " ms, ups again "
+                            + rehearsed.redoMillis() + " ms)";
+                    finish(evidence, step, "succeeded", summary, resultEventId, now);
+                    events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                    Map<String, Object> proof = new LinkedHashMap<>();
+                    proof.put("target", step.target());
+                    proof.put("rollbackEventId", resultEventId);
+                    proof.put("versions", evidence.appliedVersions.getOrDefault(step.target(), List.of()));
+                    proof.put("schemaDifferences", rehearsed.differences());
+                    proof.put("rowCounts", rehearsed.rowCounts());
+                    proof.put("baseline", evidence.baselines.getOrDefault(step.target(), Map.of()));
+                    proof.put("locks", rehearsed.locks());
+                    proof.put("downMillis", rehearsed.downMillis());
+                    proof.put("redoMillis", rehearsed.redoMillis());
+                    evidence.checkpoints.put(
+                            Checkpoints.ROLLBACK_TESTED,
+                            new Evidence.Checkpoint(Checkpoints.ROLLBACK_TESTED, now, proof));
+                    events.add(new CheckpointReached(state.id(), Checkpoints.ROLLBACK_TESTED, proof));
+                } else if (accepted != null) {
+                    summary = notReversible(rehearsed) + "; accepted as irreversible by " + accepted.acceptedBy() + ": "
+                            + accepted.reason();
+                    Map<String, Object> acceptance = new LinkedHashMap<>();
+                    acceptance.put("acceptedBy", accepted.acceptedBy());
+                    acceptance.put("reason", accepted.reason());
+                    acceptance.put("verdict", rehearsed.verdict());
+                    acceptance.put("finding", notReversible(rehearsed));
+                    acceptance.put("rollbackEventId", resultEventId);
+                    evidence.irreversibleAccepted = acceptance;
+                    finish(evidence, step, "succeeded", summary, resultEventId, now);
+                    events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                } else {
+                    return fail(
+                            state,
+                            evidence,
+                            step,
+                            notReversible(rehearsed) + ". The migration cannot go to production without a rollback:"
+                                    + " fix the down script(s), or accept it as irreversible in the request"
+                                    + " (\"irreversible\": {\"acceptedBy\": \"…\", \"reason\": \"…\"})",
+                            resultEventId,
+                            now);
+                }
+            }
             case APPLY -> {
                 if (!(result instanceof MigrationApplied applied)) {
                     return mismatch(state, step, result);
                 }
                 evidence.appliedVersions.put(step.target(), applied.appliedVersions());
+                if (applied.schemaBefore() != null) {
+                    evidence.schemasBefore.put(step.target(), applied.schemaBefore());
+                }
                 summary = (applied.appliedVersions().isEmpty()
                                 ? "already at version " + applied.schemaVersion()
                                 : "applied version(s) " + String.join(", ", applied.appliedVersions()))
@@ -244,6 +308,19 @@ public final class Transition {
                         step.target(),
                         state.request().migrations());
             case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target());
+            case ROLLBACK_REHEARSAL ->
+                new RehearseRollback(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        appliedScripts(state, step.target()).isEmpty()
+                                ? state.request().migrations()
+                                : appliedScripts(state, step.target()),
+                        appliedScripts(state, step.target()).isEmpty()
+                                ? null
+                                : state.evidence().schemasBefore.get(step.target()),
+                        state.evidence().baselines.getOrDefault(step.target(), Map.of()));
             case BASELINE -> new CaptureBaseline(id, state.id(), step.id(), step.target(), baselineTables(state));
             case APPLY ->
                 new ApplyMigration(
@@ -267,6 +344,46 @@ public final class Transition {
                         step.target(),
                         state.request().checks(),
                         state.evidence().baselines.getOrDefault(step.target(), Map.of()));
+        };
+    }
+
+    /** The request's scripts that this migration applied on the target, in order: the ones to roll back. */
+    static List<MigrationScript> appliedScripts(MigrationState state, String target) {
+        Set<String> applied = state.evidence().appliedVersions.getOrDefault(target, List.of()).stream()
+                .map(Transition::normalized)
+                .collect(Collectors.toSet());
+        return state.request().migrations().stream()
+                .filter(m -> applied.contains(normalized(m.version())))
+                .toList();
+    }
+
+    /** Flyway reads 2, 02 and 2.0 as one version. */
+    private static String normalized(String version) {
+        List<String> parts = new ArrayList<>();
+        for (String part : version.trim().split("[._]")) {
+            parts.add(part.replaceFirst("^0+(?=\\d)", ""));
+        }
+        while (parts.size() > 1 && parts.get(parts.size() - 1).equals("0")) {
+            parts.remove(parts.size() - 1);
+        }
+        return String.join(".", parts);
+    }
+
+    /** Why the rollback is not proven, in a sentence. */
+    static String notReversible(RollbackRehearsed r) {
+        return switch (r.verdict()) {
+            case "IRREVERSIBLE" -> "version(s) " + String.join(", ", r.irreversibleVersions()) + " have no down script";
+            case "DOWN_FAILED" -> "the down script was refused on " + r.target() + ": " + r.refusal();
+            case "DOWN_INCOMPLETE" ->
+                "after the down scripts, the schema of " + r.target() + " differs from before the migration: "
+                        + String.join("; ", r.differences());
+            case "DATA_CHANGED" ->
+                "after the down scripts, row counts on " + r.target() + " differ from before the migration: "
+                        + String.join("; ", r.differences());
+            case "REDO_FAILED" ->
+                "the up scripts did not apply again after the down scripts on " + r.target() + ": "
+                        + (r.refusal() != null ? r.refusal() : String.join("; ", r.differences()));
+            default -> "the rollback rehearsal answered " + r.verdict();
         };
     }
 

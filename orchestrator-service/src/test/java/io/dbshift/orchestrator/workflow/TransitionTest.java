@@ -12,6 +12,7 @@ import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.RehearseRollback;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.CheckpointReached;
@@ -22,6 +23,7 @@ import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.request.CheckSpec;
+import io.dbshift.contracts.request.IrreversibleAcceptance;
 import io.dbshift.contracts.request.MigrationRequest;
 import io.dbshift.contracts.request.MigrationScript;
 import io.dbshift.contracts.result.BackfillCompleted;
@@ -30,6 +32,7 @@ import io.dbshift.contracts.result.BaselineCaptured;
 import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
 import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
@@ -120,7 +123,9 @@ class TransitionTest {
                     2_100,
                     "dbshift_scratch_0a1b2c3d4e5f");
         } else if (c instanceof ApplyMigration) {
-            return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80);
+            return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80, SNAPSHOT);
+        } else if (c instanceof RehearseRollback) {
+            return rehearsed(id, step, "REVERSIBLE");
         } else if (c instanceof RunBackfill) {
             return new BackfillCompleted(
                     id,
@@ -183,6 +188,7 @@ class TransitionTest {
                         "staging.apply",
                         "staging.backfill",
                         "staging.verify",
+                        "staging.rollback",
                         "production.baseline",
                         "production.backup",
                         "production.apply",
@@ -201,11 +207,12 @@ class TransitionTest {
         assertEquals(
                 List.of(
                         Checkpoints.MIGRATION_REHEARSED,
+                        Checkpoints.ROLLBACK_TESTED,
                         Checkpoints.BACKUP_VERIFIED,
                         Checkpoints.DATA_INTEGRITY_CHECKS_PASSING),
                 checkpoints);
         assertInstanceOf(MigrationCompleted.class, events.get(events.size() - 1));
-        assertEquals(10, s.evidence().steps.size());
+        assertEquals(11, s.evidence().steps.size());
         assertTrue(s.evidence().steps.stream().allMatch(step -> step.status().equals("succeeded")));
     }
 
@@ -317,6 +324,160 @@ class TransitionTest {
         ApplyMigration apply =
                 assertInstanceOf(ApplyMigration.class, d.commands().get(0));
         assertEquals("production", apply.target());
+    }
+
+    static RollbackRehearsed rehearsed(String id, String step, String verdict) {
+        return switch (verdict) {
+            case "REVERSIBLE" ->
+                new RollbackRehearsed(
+                        id,
+                        "m1",
+                        step,
+                        "staging",
+                        verdict,
+                        List.of(),
+                        null,
+                        List.of(),
+                        Map.of("users", 200_000L),
+                        List.of("users AccessExclusiveLock"),
+                        12,
+                        9,
+                        true);
+            case "DOWN_FAILED" ->
+                new RollbackRehearsed(
+                        id,
+                        "m1",
+                        step,
+                        "staging",
+                        verdict,
+                        List.of(),
+                        "U2__add_avatar.sql:1: column \"avatar\" of relation \"users\" does not exist (SQLSTATE 42703)",
+                        List.of(),
+                        Map.of(),
+                        List.of(),
+                        3,
+                        0,
+                        true);
+            default ->
+                new RollbackRehearsed(
+                        id, "m1", step, "staging", verdict, List.of(), null, List.of(), Map.of(), List.of(), 0, 0,
+                        true);
+        };
+    }
+
+    static MigrationState atStep(MigrationState s, String stepId) {
+        while (!s.currentStep().id().equals(stepId)) {
+            s = after(s, Transition.onResult(s, success(s), "r", T0));
+        }
+        return s;
+    }
+
+    @Test
+    void theRollbackIsRehearsedOnStagingWithWhatTheApplyRecordedAndItsProofFlipsTheCheckpoint() {
+        MigrationState s = atStep(after(fresh(), Transition.start(fresh(), T0)), "staging.rollback");
+        RehearseRollback command = assertInstanceOf(RehearseRollback.class, Transition.commandFor(s, s.currentStep()));
+        assertEquals("staging", command.target());
+        assertEquals(
+                List.of("2"),
+                command.migrations().stream().map(MigrationScript::version).toList());
+        assertEquals(SNAPSHOT, command.schemaBefore());
+        assertEquals(Map.of("users", 200_000L), command.baseline());
+
+        Decision d = Transition.onResult(
+                s,
+                rehearsed("m1/staging.rollback", "staging.rollback", "REVERSIBLE"),
+                "m1/staging.rollback/result",
+                T0);
+
+        Evidence.Checkpoint tested = d.evidence().checkpoints.get(Checkpoints.ROLLBACK_TESTED);
+        assertEquals("m1/staging.rollback/result", tested.evidence().get("rollbackEventId"));
+        assertEquals(List.of("users AccessExclusiveLock"), tested.evidence().get("locks"));
+        assertEquals(List.of(), tested.evidence().get("schemaDifferences"));
+        assertEquals("production.baseline", d.commands().get(0).stepId());
+    }
+
+    @Test
+    void aFailedRollbackStopsTheMigrationBeforeProductionSayingHowToGoOn() {
+        MigrationState s = atStep(after(fresh(), Transition.start(fresh(), T0)), "staging.rollback");
+
+        Decision d =
+                Transition.onResult(s, rehearsed("m1/staging.rollback", "staging.rollback", "DOWN_FAILED"), "r", T0);
+
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.commands().isEmpty());
+        assertTrue(
+                d.evidence().failure.contains("the down script was refused on staging: U2__add_avatar.sql:1"),
+                d.evidence().failure);
+        assertTrue(d.evidence().failure.contains("accept it as irreversible in the request"), d.evidence().failure);
+        assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED));
+    }
+
+    @Test
+    void anOperatorsAcceptanceLetsAnIrreversibleMigrationGoOnRecordingWhoAndWhy() {
+        MigrationRequest accepted = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                "dba",
+                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                null,
+                new IrreversibleAcceptance("alice@example.com", "restoring the verified backup is the rollback"));
+        MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
+        MigrationState s = atStep(after(start, Transition.start(start, T0)), "staging.rollback");
+
+        Decision d =
+                Transition.onResult(s, rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE"), "r", T0);
+
+        assertEquals(Phase.IMPLEMENT, d.phase());
+        assertEquals("production.baseline", d.commands().get(0).stepId());
+        assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED));
+        assertEquals("alice@example.com", d.evidence().irreversibleAccepted.get("acceptedBy"));
+        assertTrue(d.evidence()
+                .step("staging.rollback")
+                .summary()
+                .contains("accepted as irreversible by alice@example.com"));
+    }
+
+    @Test
+    void whenStagingHadTheVersionsBeforeTheirDownsAreProvenButTheCheckpointIsNotClaimed() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        while (!s.currentStep().id().equals("staging.rollback")) {
+            StepResult result = success(s);
+            if (result instanceof MigrationApplied applied) {
+                // Flyway applied nothing: staging had version 2 before this migration.
+                result = new MigrationApplied(
+                        applied.commandId(), "m1", applied.stepId(), applied.target(), List.of(), "2", 5, SNAPSHOT);
+            }
+            s = after(s, Transition.onResult(s, result, "r", T0));
+        }
+        RehearseRollback command = assertInstanceOf(RehearseRollback.class, Transition.commandFor(s, s.currentStep()));
+        assertEquals(
+                List.of("2"),
+                command.migrations().stream().map(MigrationScript::version).toList());
+        assertNull(command.schemaBefore(), "the schema before version 2 is not known on staging");
+
+        RollbackRehearsed redoOnly = new RollbackRehearsed(
+                "m1/staging.rollback",
+                "m1",
+                "staging.rollback",
+                "staging",
+                "REVERSIBLE",
+                List.of(),
+                null,
+                List.of(),
+                Map.of(),
+                List.of(),
+                4,
+                3,
+                false);
+        Decision d = Transition.onResult(s, redoOnly, "r", T0);
+
+        assertEquals(Phase.IMPLEMENT, d.phase());
+        assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED));
+        assertTrue(d.evidence().step("staging.rollback").summary().contains("is not claimed"));
     }
 
     @Test

@@ -1,0 +1,206 @@
+package io.dbshift.analysis.rehearse;
+
+import io.dbshift.analysis.Script;
+import io.dbshift.analysis.schema.SchemaDiff;
+import io.dbshift.analysis.schema.SchemaSnapshotter;
+import io.dbshift.analysis.sql.ScriptSplitter;
+import io.dbshift.analysis.sql.Statement;
+import io.dbshift.contracts.Identifiers;
+import io.dbshift.contracts.schema.SchemaSnapshot;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Proves a migration's rollback on a database where it was applied, backfilled and verified (staging): the down
+ * scripts newest first, the schema compared with the one before the migration and the row counts with the ones before
+ * it, then the up scripts again, the schema compared with the applied one. All of it in one transaction that is rolled
+ * back at the end, whatever happens: the database is left exactly as it was, its data and migration history included.
+ *
+ * <p>One transaction means {@code CONCURRENTLY} cannot run: it is left out of the rehearsed statements ({@code CREATE
+ * INDEX CONCURRENTLY} builds the same index as {@code CREATE INDEX}). The locks are therefore stronger than production's
+ * and held until the end; they are reported, not judged (the design analysis judges locks).
+ */
+public final class RollbackRehearsal {
+    private static final Pattern CONCURRENTLY = Pattern.compile("(?i)\\s+CONCURRENTLY\\b");
+
+    /** What the rehearsal found; see {@code RollbackRehearsed} for the verdicts. */
+    public enum Verdict {
+        REVERSIBLE,
+        IRREVERSIBLE,
+        DOWN_FAILED,
+        DOWN_INCOMPLETE,
+        DATA_CHANGED,
+        REDO_FAILED
+    }
+
+    public record Result(
+            Verdict verdict,
+            List<String> irreversibleVersions,
+            Rehearsal.Refusal refusal,
+            List<String> differences,
+            Map<String, Long> rowCounts,
+            List<String> locks,
+            long downMillis,
+            long redoMillis,
+            boolean comparedWithBefore) {}
+
+    private RollbackRehearsal() {}
+
+    /**
+     * @param migrations what was applied, in the order it was applied
+     * @param before the schema before the migrations were applied; null when it is not known (the database had them
+     *     before): then only the downs and the ups again are proven, not what the downs give back
+     * @param baseline row counts before the migrations were applied, by table name as counted; not compared without
+     *     {@code before}
+     */
+    public static Result rehearse(
+            Connection connection, List<Reversible> migrations, SchemaSnapshot before, Map<String, Long> baseline)
+            throws SQLException {
+        List<String> irreversible = migrations.stream()
+                .filter(Reversible::irreversible)
+                .map(m -> m.up().version())
+                .toList();
+        if (!irreversible.isEmpty()) {
+            return new Result(
+                    Verdict.IRREVERSIBLE, irreversible, null, List.of(), Map.of(), List.of(), 0, 0, before != null);
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            SchemaSnapshot applied = SchemaSnapshotter.take(connection);
+            long t0 = System.nanoTime();
+            for (int i = migrations.size() - 1; i >= 0; i--) {
+                Rehearsal.Refusal refused = run(connection, migrations.get(i).down());
+                if (refused != null) {
+                    return new Result(
+                            Verdict.DOWN_FAILED,
+                            List.of(),
+                            refused,
+                            List.of(),
+                            Map.of(),
+                            List.of(),
+                            millis(t0),
+                            0,
+                            before != null);
+                }
+            }
+            long downMillis = millis(t0);
+            List<String> locks = locks(connection);
+            List<String> left = before == null
+                    ? List.of()
+                    : SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
+                            .map(SchemaDiff.Entry::toString)
+                            .toList();
+            if (!left.isEmpty()) {
+                return new Result(Verdict.DOWN_INCOMPLETE, List.of(), null, left, Map.of(), locks, downMillis, 0, true);
+            }
+            Map<String, Long> counts = new LinkedHashMap<>();
+            List<String> changed = new ArrayList<>();
+            for (Map.Entry<String, Long> e :
+                    before == null ? Map.<String, Long>of().entrySet() : baseline.entrySet()) {
+                Long n = count(connection, e.getKey());
+                if (n == null) {
+                    continue; // a table the schema comparison accounts for
+                }
+                counts.put(e.getKey(), n);
+                if (!n.equals(e.getValue())) {
+                    changed.add(e.getKey() + " has " + n + " rows after the rollback, " + e.getValue() + " before the"
+                            + " migration");
+                }
+            }
+            if (!changed.isEmpty()) {
+                return new Result(Verdict.DATA_CHANGED, List.of(), null, changed, counts, locks, downMillis, 0, true);
+            }
+            long t1 = System.nanoTime();
+            for (Reversible m : migrations) {
+                Rehearsal.Refusal refused = run(connection, m.up());
+                if (refused != null) {
+                    return new Result(
+                            Verdict.REDO_FAILED,
+                            List.of(),
+                            refused,
+                            List.of(),
+                            counts,
+                            locks,
+                            downMillis,
+                            millis(t1),
+                            before != null);
+                }
+            }
+            long redoMillis = millis(t1);
+            List<String> redo = SchemaDiff.between(applied, SchemaSnapshotter.take(connection)).stream()
+                    .map(SchemaDiff.Entry::toString)
+                    .toList();
+            return new Result(
+                    redo.isEmpty() ? Verdict.REVERSIBLE : Verdict.REDO_FAILED,
+                    List.of(),
+                    null,
+                    redo,
+                    counts,
+                    locks,
+                    downMillis,
+                    redoMillis,
+                    before != null);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** A script's statements inside the rehearsal's transaction; the first refusal ends the rehearsal. */
+    private static Rehearsal.Refusal run(Connection connection, Script script) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement()) {
+            for (Statement statement : ScriptSplitter.split(script.sql())) {
+                try {
+                    s.execute(CONCURRENTLY.matcher(statement.sql()).replaceAll(""));
+                } catch (PSQLException e) {
+                    return Rehearsal.refusal(script, statement, e);
+                }
+            }
+            return null;
+        }
+    }
+
+    private static List<String> locks(Connection connection) throws SQLException {
+        List<String> locks = new ArrayList<>();
+        try (java.sql.Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT c.relname || ' ' || l.mode FROM pg_locks l JOIN pg_class c ON"
+                        + " c.oid = l.relation WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND"
+                        + " c.relkind IN ('r', 'p') AND c.relnamespace <> 'pg_catalog'::regnamespace ORDER BY 1")) {
+            while (rs.next()) {
+                locks.add(rs.getString(1));
+            }
+        }
+        return locks;
+    }
+
+    /** The table's rows, or null when there is no such table. */
+    private static Long count(Connection connection, String table) throws SQLException {
+        String quoted = Identifiers.quote(table);
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, quoted);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return null;
+                }
+            }
+        }
+        try (java.sql.Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quoted)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+}
