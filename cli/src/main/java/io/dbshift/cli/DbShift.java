@@ -403,6 +403,12 @@ public final class DbShift {
                 return time + "  " + bar(b.rowsDone(), b.rowsEstimated()) + " " + b.table() + " on " + b.target() + ": "
                         + b.rowsDone() + "/" + b.rowsEstimated() + " rows, " + b.rowsPerSecond() + " rows/s"
                         + (b.etaSeconds() == null ? "" : ", ETA " + b.etaSeconds() + " s");
+            } else if (p instanceof io.dbshift.contracts.event.MaintenanceModeChanged m) {
+                return time + "  maintenance mode " + (m.on() ? "ON" : "off") + " for " + m.target() + " (" + m.reason()
+                        + ")";
+            } else if (p instanceof io.dbshift.contracts.event.MigrationRolledBack r) {
+                return time + "  " + r.target() + " rolled back by " + r.method()
+                        + (r.verified() ? ", verified" : ", NOT verified: " + String.join("; ", r.differences()));
             } else if (p instanceof MigrationCompleted c) {
                 return time + "COMPLETED in " + c.durationMs() / 1000.0 + " s";
             } else if (p instanceof MigrationFailed f) {

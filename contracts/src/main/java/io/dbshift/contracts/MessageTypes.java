@@ -6,16 +6,19 @@ import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
+import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.result.BackfillCompleted;
@@ -26,6 +29,7 @@ import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
+import io.dbshift.contracts.result.TargetRolledBack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,7 @@ public final class MessageTypes {
             RunChecks.class,
             BackupTarget.class,
             RehearseRollback.class,
+            RollBackTarget.class,
             SchemaAnalyzed.class,
             MigrationApplied.class,
             BackfillCompleted.class,
@@ -54,6 +59,7 @@ public final class MessageTypes {
             StepFailed.class,
             BackupVerified.class,
             RollbackRehearsed.class,
+            TargetRolledBack.class,
             MigrationRequested.class,
             MigrationRejected.class,
             MigrationPhaseChanged.class,
@@ -63,7 +69,9 @@ public final class MessageTypes {
             CheckpointReached.class,
             BackfillProgressed.class,
             MigrationCompleted.class,
-            MigrationFailed.class);
+            MigrationFailed.class,
+            MaintenanceModeChanged.class,
+            MigrationRolledBack.class);
 
     private static final Map<String, Class<? extends Payload>> BY_TYPE = new LinkedHashMap<>();
 

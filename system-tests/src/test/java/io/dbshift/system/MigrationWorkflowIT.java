@@ -14,10 +14,12 @@ import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.AnalyzeSchema;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationRejected;
+import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.MigrationScript;
@@ -507,6 +509,91 @@ class MigrationWorkflowIT {
                         + " rollback. The rollback rehearsal found: version(s) 18 have no down script."),
                 report);
         assertTrue(report.contains("- [ ] Rollback tested — no evidence collected"), report);
+    }
+
+    /** A check that staging (2,000 users) passes and production (50,000) fails. */
+    static void failOnProduction(ObjectNode request) {
+        request.putArray("checks")
+                .addObject()
+                .put("name", "at most 10000 users")
+                .put("sql", "SELECT CASE WHEN count(*) > 10000 THEN 1 ELSE 0 END FROM users")
+                .put("expect", "0");
+    }
+
+    @Test
+    @Order(12)
+    void productionWhoseChecksFailIsRolledBackByTheDownScriptsStagingProved() throws Exception {
+        ObjectNode request = request(
+                "rolled-back-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "19",
+                "ALTER TABLE users ADD COLUMN c19 text;",
+                "ALTER TABLE users DROP COLUMN c19;");
+        failOnProduction(request);
+        String id = submit(request.toString());
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        MigrationFailed failed = (MigrationFailed) events.get(events.size() - 1).payload();
+        assertEquals("production.verify", failed.stepId());
+        assertTrue(
+                failed.reason().contains("\"at most 10000 users\" expected 0, found 1")
+                        && failed.reason().contains("production was rolled back by its down scripts")
+                        && failed.reason().contains("verified: schema and row counts as before the migration"),
+                failed.reason());
+        MigrationRolledBack rolledBack = events.stream()
+                .filter(e -> e.payload() instanceof MigrationRolledBack)
+                .map(e -> (MigrationRolledBack) e.payload())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(describe(events)));
+        assertEquals("down", rolledBack.method());
+        assertTrue(rolledBack.verified());
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(
+                    0,
+                    count(
+                            s,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'c19'"));
+            assertEquals(0, count(s, "SELECT count(*) FROM dbshift_schema_history WHERE version = '19'"));
+        }
+    }
+
+    @Test
+    @Order(13)
+    void productionWithoutAProvenRollbackIsRestoredFromItsVerifiedBackupInMaintenanceMode() throws Exception {
+        ObjectNode request = request(
+                "restored-" + UUID.randomUUID().toString().substring(0, 8),
+                "production",
+                "20",
+                "ALTER TABLE users ADD COLUMN c20 text;");
+        request.putObject("irreversible").put("acceptedBy", "alice@example.com").put("reason", "the backup");
+        failOnProduction(request);
+        String id = submit(request.toString());
+
+        List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(2));
+        MigrationFailed failed = (MigrationFailed) events.get(events.size() - 1).payload();
+        assertTrue(failed.reason().contains("production was rolled back from its verified backup"), failed.reason());
+        List<Boolean> maintenance = events.stream()
+                .filter(e -> e.payload() instanceof MaintenanceModeChanged)
+                .map(e -> ((MaintenanceModeChanged) e.payload()).on())
+                .toList();
+        assertEquals(List.of(true, false), maintenance, describe(events));
+        MigrationRolledBack rolledBack = events.stream()
+                .filter(e -> e.payload() instanceof MigrationRolledBack)
+                .map(e -> (MigrationRolledBack) e.payload())
+                .findFirst()
+                .orElseThrow();
+        assertEquals("restore", rolledBack.method());
+        assertTrue(rolledBack.verified(), rolledBack.toString());
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(
+                    0,
+                    count(
+                            s,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'c20'"));
+            assertEquals(0, count(s, "SELECT count(*) FROM dbshift_schema_history WHERE version = '20'"));
+        }
     }
 
     @Test

@@ -154,6 +154,78 @@ public final class RollbackRehearsal {
         }
     }
 
+    /**
+     * What a real rollback did.
+     *
+     * @param refusal PostgreSQL's refusal of a down statement: then nothing was rolled back
+     * @param differences what differs from before the migration: schema objects, then row counts
+     */
+    public record RolledBack(Rehearsal.Refusal refusal, List<String> differences, Map<String, Long> rowCounts) {}
+
+    /**
+     * Rolls the migrations back for real: their down scripts, newest first, in one transaction together with the
+     * removal of their versions from {@code historyTable} (so they can be applied again later), committed only when
+     * every statement ran. Then compares the schema with {@code before} and the row counts with {@code baseline}.
+     * {@code CONCURRENTLY} is left out as in the rehearsal: the statements are the ones the rehearsal proved.
+     */
+    public static RolledBack rollBack(
+            Connection connection,
+            List<Reversible> migrations,
+            SchemaSnapshot before,
+            Map<String, Long> baseline,
+            String historyTable)
+            throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            for (int i = migrations.size() - 1; i >= 0; i--) {
+                Rehearsal.Refusal refused = run(connection, migrations.get(i).down());
+                if (refused != null) {
+                    connection.rollback();
+                    return new RolledBack(refused, List.of(), Map.of());
+                }
+            }
+            try (java.sql.PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, historyTable);
+                try (ResultSet rs = exists.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        try (java.sql.PreparedStatement delete =
+                                connection.prepareStatement("DELETE FROM " + historyTable + " WHERE version = ?")) {
+                            for (Reversible m : migrations) {
+                                delete.setString(1, m.up().version());
+                                delete.addBatch();
+                            }
+                            delete.executeBatch();
+                        }
+                    }
+                }
+            }
+            connection.commit();
+        } finally {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            connection.setAutoCommit(autoCommit);
+        }
+        List<String> differences =
+                new ArrayList<>(SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
+                        .map(SchemaDiff.Entry::toString)
+                        .toList());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : baseline.entrySet()) {
+            Long n = count(connection, e.getKey());
+            if (n != null) {
+                counts.put(e.getKey(), n);
+                if (!n.equals(e.getValue())) {
+                    differences.add(e.getKey() + " has " + n + " rows after the rollback, " + e.getValue()
+                            + " before the migration");
+                }
+            }
+        }
+        return new RolledBack(null, differences, counts);
+    }
+
     /** A script's statements inside the rehearsal's transaction; the first refusal ends the rehearsal. */
     private static Rehearsal.Refusal run(Connection connection, Script script) throws SQLException {
         try (java.sql.Statement s = connection.createStatement()) {

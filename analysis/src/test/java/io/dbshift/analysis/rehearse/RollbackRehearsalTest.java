@@ -118,6 +118,41 @@ class RollbackRehearsalTest {
     }
 
     @Test
+    void aRealRollbackCommitsTheDownsRemovesTheVersionsAndVerifiesAgainstBefore() throws Exception {
+        sql("CREATE TABLE dbshift_schema_history (version text)");
+        before = SchemaSnapshotter.take(connection);
+        applyThenRehearse(new String[] {
+            "ALTER TABLE users ADD COLUMN avatar_url text; CREATE INDEX CONCURRENTLY users_avatar ON users (avatar_url);",
+            "DROP INDEX CONCURRENTLY users_avatar; ALTER TABLE users DROP COLUMN avatar_url;"
+        });
+        sql("INSERT INTO dbshift_schema_history VALUES ('1'), ('2')");
+
+        RollbackRehearsal.RolledBack r =
+                RollbackRehearsal.rollBack(connection, last, before, baseline, "dbshift_schema_history");
+
+        assertNull(r.refusal());
+        assertEquals(List.of(), r.differences());
+        assertEquals(Map.of("users", 100L, "orders", 10L), r.rowCounts());
+        assertEquals(0, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+        assertEquals(1, count("SELECT count(*) FROM dbshift_schema_history"), "version 2 removed, 1 kept");
+    }
+
+    @Test
+    void aRealRollbackThatPostgresRefusesChangesNothing() throws Exception {
+        applyThenRehearse(new String[] {
+            "ALTER TABLE users ADD COLUMN a text; ALTER TABLE users ADD COLUMN b text;",
+            "ALTER TABLE users DROP COLUMN a; ALTER TABLE users DROP COLUMN nope;"
+        });
+
+        RollbackRehearsal.RolledBack r =
+                RollbackRehearsal.rollBack(connection, last, before, baseline, "dbshift_schema_history");
+
+        assertEquals("42703", r.refusal().sqlState());
+        assertEquals(
+                1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'a'"), "rolled back");
+    }
+
+    @Test
     void aDownThatLeavesSomethingBehindIsIncompleteNamingIt() throws Exception {
         RollbackRehearsal.Result r = applyThenRehearse(new String[] {
             "ALTER TABLE users ADD COLUMN nickname text; CREATE TABLE audit (at timestamptz);",

@@ -17,6 +17,8 @@ import java.util.List;
  * @param notifications who to tell (optional)
  * @param irreversible an operator's acceptance that the migration may reach production although its rollback does not
  *     exist or failed on staging (optional)
+ * @param onFailedVerification {@code rollback} (the default): when production's checks fail, roll production back and
+ *     verify the rollback; {@code stop}: leave production as it is for an operator
  */
 public record MigrationRequest(
         String name,
@@ -28,7 +30,38 @@ public record MigrationRequest(
         List<BackfillSpec> backfills,
         List<CheckSpec> checks,
         Notify notifications,
-        IrreversibleAcceptance irreversible) {
+        IrreversibleAcceptance irreversible,
+        String onFailedVerification) {
+
+    public MigrationRequest(
+            String name,
+            String target,
+            String staging,
+            Window window,
+            String requestedBy,
+            List<MigrationScript> migrations,
+            List<BackfillSpec> backfills,
+            List<CheckSpec> checks,
+            Notify notifications,
+            IrreversibleAcceptance irreversible) {
+        this(
+                name,
+                target,
+                staging,
+                window,
+                requestedBy,
+                migrations,
+                backfills,
+                checks,
+                notifications,
+                irreversible,
+                null);
+    }
+
+    /** Roll production back when its checks fail, unless the request says {@code stop}. */
+    public boolean rollBackOnFailedVerification() {
+        return !"stop".equals(onFailedVerification);
+    }
 
     public MigrationRequest(
             String name,
@@ -40,7 +73,7 @@ public record MigrationRequest(
             List<BackfillSpec> backfills,
             List<CheckSpec> checks,
             Notify notifications) {
-        this(name, target, staging, window, requestedBy, migrations, backfills, checks, notifications, null);
+        this(name, target, staging, window, requestedBy, migrations, backfills, checks, notifications, null, null);
     }
 
     public List<MigrationScript> migrations() {

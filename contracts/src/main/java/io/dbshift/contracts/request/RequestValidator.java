@@ -66,6 +66,13 @@ public final class RequestValidator {
                 errors.add(new FieldError(at + ".up", "is required: the SQL to apply"));
             }
         }
+        if (request.onFailedVerification() != null
+                && !List.of("rollback", "stop").contains(request.onFailedVerification())) {
+            errors.add(new FieldError(
+                    "onFailedVerification",
+                    "must be \"rollback\" (roll production back when its checks fail, the default) or \"stop\""
+                            + " (leave it for an operator)"));
+        }
         if (request.irreversible() != null) {
             if (blank(request.irreversible().acceptedBy())) {
                 errors.add(new FieldError(

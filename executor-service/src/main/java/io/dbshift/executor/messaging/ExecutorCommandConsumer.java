@@ -10,6 +10,7 @@ import io.dbshift.analysis.rehearse.RollbackRehearsal;
 import io.dbshift.analysis.replay.AnalysisException;
 import io.dbshift.analysis.replay.ReplayFailure;
 import io.dbshift.analysis.replay.Server;
+import io.dbshift.analysis.schema.SchemaDiff;
 import io.dbshift.analysis.schema.SchemaSnapshotter;
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Topics;
@@ -18,6 +19,7 @@ import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.request.BackfillSpec;
@@ -29,6 +31,7 @@ import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.result.TargetRolledBack;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
 import io.dbshift.executor.TargetLock;
@@ -97,6 +100,8 @@ public class ExecutorCommandConsumer {
                 return backup(c);
             } else if (command instanceof RehearseRollback c) {
                 return rehearseRollback(c);
+            } else if (command instanceof RollBackTarget c) {
+                return rollBack(c);
             }
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
@@ -210,6 +215,73 @@ public class ExecutorCommandConsumer {
                 r.downMillis(),
                 r.redoMillis(),
                 r.comparedWithBefore());
+    }
+
+    /**
+     * Rolls the target back after its verification failed, by its down scripts or from its verified backup, under
+     * dbshift's lock on the target, and verifies the rollback against the schema before the migration and the
+     * expected row counts.
+     */
+    private TargetRolledBack rollBack(RollBackTarget command) throws SQLException {
+        long started = System.nanoTime();
+        List<String> differences = new ArrayList<>();
+        java.util.Map<String, Long> counts;
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
+            if ("restore".equals(command.method())) {
+                Server server = server(command.target());
+                counts = Backup.restore(
+                        server,
+                        java.nio.file.Path.of(command.archive()),
+                        command.sha256(),
+                        line -> LOG.infof("%s: %s", command.commandId(), line));
+                try (Connection connection = targets.connect(command.target())) {
+                    SchemaDiff.between(command.schemaBefore(), SchemaSnapshotter.take(connection))
+                            .forEach(d -> differences.add(d.toString()));
+                }
+                command.expectedRowCounts().forEach((table, expected) -> {
+                    Long got = counts.get(table);
+                    if (!expected.equals(got)) {
+                        differences.add(
+                                table + " has " + got + " rows after the restore, " + expected + " in the backup");
+                    }
+                });
+            } else {
+                RollbackRehearsal.RolledBack r;
+                try (Connection connection = targets.connect(command.target())) {
+                    try (java.sql.Statement s = connection.createStatement()) {
+                        s.execute("SET lock_timeout = '" + config.lockTimeout() + "'");
+                    }
+                    r = RollbackRehearsal.rollBack(
+                            connection,
+                            command.migrations().stream()
+                                    .map(ExecutorCommandConsumer::reversible)
+                                    .toList(),
+                            command.schemaBefore(),
+                            command.expectedRowCounts(),
+                            FlywayApplier.HISTORY_TABLE);
+                }
+                if (r.refusal() != null) {
+                    throw new TargetRefusedException(
+                            "the down scripts were refused on " + command.target() + ": " + r.refusal()
+                                    + "; they ran in one transaction, which was rolled back: " + command.target()
+                                    + " is still as the migration left it",
+                            r.refusal().sqlState(),
+                            null);
+                }
+                differences.addAll(r.differences());
+                counts = r.rowCounts();
+            }
+        }
+        return new TargetRolledBack(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                command.method(),
+                differences.isEmpty(),
+                differences,
+                counts,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** A request's script as Flyway names it, with its down script as an undo script. */

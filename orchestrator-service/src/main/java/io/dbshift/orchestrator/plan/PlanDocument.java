@@ -133,6 +133,17 @@ public final class PlanDocument {
         }
 
         md.append("\n### Rollback Procedure\n");
+        if (request.rollBackOnFailedVerification()) {
+            md.append(
+                    "0. If production's integrity checks fail, dbshift rolls production back itself (`production.rollback`):"
+                            + " by the down scripts when staging proved them (\"Rollback tested\"), else by restoring the"
+                            + " verified backup in maintenance mode; the rollback is verified against the schema and row counts"
+                            + " from before the migration. The steps below are for any other failure\n");
+        } else {
+            md.append(
+                    "0. The request says `onFailedVerification: stop`: if production's checks fail, production is left"
+                            + " as it is for an operator\n");
+        }
         md.append(
                 "1. A failed step stops the migration: the failing script's transaction is rolled back; versions applied before it "
                         + "and backfill batches committed before the failure stay\n");
@@ -151,8 +162,8 @@ public final class PlanDocument {
         } else {
             md.append("2. Some versions have no down script: restore ")
                     .append(request.target())
-                    .append(" from the archive `production.backup` took (`pg_restore --clean`; its path and SHA-256"
-                            + " are in the report)\n");
+                    .append(" from the archive `production.backup` took (`pg_restore --create` into a dropped"
+                            + " database, with the application stopped; its path and SHA-256 are in the report)\n");
         }
         md.append("3. Revert application code that depends on the new schema\n");
         md.append("4. Verify rollback success: re-run the integrity checks below\n");

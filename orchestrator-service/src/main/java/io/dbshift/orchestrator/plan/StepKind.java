@@ -8,7 +8,9 @@ public enum StepKind {
     APPLY(true),
     BACKFILL(true),
     CHECKS(false),
-    ROLLBACK_REHEARSAL(true);
+    ROLLBACK_REHEARSAL(true),
+    /** Only when production's checks fail: not run otherwise. */
+    ROLLBACK(true);
 
     private final boolean executor;
 

@@ -7,15 +7,18 @@ import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationEvent;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRequested;
+import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.CheckSpec;
@@ -30,10 +33,12 @@ import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.result.TargetRolledBack;
 import io.dbshift.orchestrator.plan.PlanDocument;
 import io.dbshift.orchestrator.plan.PlanStep;
 import io.dbshift.orchestrator.plan.Risk;
 import io.dbshift.orchestrator.plan.RiskAssessor;
+import io.dbshift.orchestrator.plan.StepKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -211,6 +216,47 @@ public final class Transition {
                             now);
                 }
             }
+            case ROLLBACK -> {
+                if (!(result instanceof TargetRolledBack rolled)) {
+                    return mismatch(state, step, result);
+                }
+                String how = rolled.method().equals("restore") ? "from its verified backup" : "by its down scripts";
+                summary = rolled.verified()
+                        ? "rolled back " + how + " in " + rolled.durationMs()
+                                + " ms and verified: schema and row counts" + " as before the migration"
+                        : "rolled back " + how + " in " + rolled.durationMs()
+                                + " ms, but the rollback does not verify: " + String.join("; ", rolled.differences());
+                finish(evidence, step, rolled.verified() ? "succeeded" : "failed", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                if (rolled.method().equals("restore") && rolled.verified()) {
+                    events.add(new MaintenanceModeChanged(
+                            state.id(), step.target(), false, "restored from the verified backup and verified"));
+                }
+                events.add(new MigrationRolledBack(
+                        state.id(),
+                        name(state),
+                        step.target(),
+                        rolled.method(),
+                        rolled.verified(),
+                        rolled.differences()));
+                String verifyFailure = evidence.failure;
+                evidence.failure = verifyFailure + "; " + step.target() + " was " + summary
+                        + (rolled.verified() || !rolled.method().equals("restore")
+                                ? ""
+                                : "; maintenance mode stays on until an operator has looked");
+                events.add(new MigrationPhaseChanged(
+                        state.id(),
+                        name(state),
+                        state.phase(),
+                        Phase.FAILED,
+                        "production's checks failed; " + step.target() + " rolled back " + how));
+                events.add(new MigrationFailed(
+                        state.id(),
+                        name(state),
+                        verifyStepOf(state),
+                        evidence.failure.replaceFirst("^step \\S+ failed: ", "")));
+                return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
+            }
             case APPLY -> {
                 if (!(result instanceof MigrationApplied applied)) {
                     return mismatch(state, step, result);
@@ -252,14 +298,15 @@ public final class Transition {
                             .map(r -> "\"" + r.name() + "\" expected " + r.expected() + ", found "
                                     + (r.error() != null ? "an error: " + r.error() : r.actual()))
                             .collect(Collectors.joining("; "));
-                    return fail(
-                            state,
-                            evidence,
-                            step,
-                            passed + " of " + checks.results().size() + " integrity checks passed on " + step.target()
-                                    + ": " + failedChecks,
-                            resultEventId,
-                            now);
+                    String reason = passed + " of " + checks.results().size() + " integrity checks passed on "
+                            + step.target() + ": " + failedChecks;
+                    int rollback = rollbackStep(state);
+                    if (step.id().startsWith("production.")
+                            && rollback >= 0
+                            && rollbackMethod(evidence, step.target()) != null) {
+                        return rollBack(state, evidence, step, rollback, reason, resultEventId, now);
+                    }
+                    return fail(state, evidence, step, reason, resultEventId, now);
                 }
                 summary = "all " + checks.results().size() + " integrity checks passed";
                 finish(evidence, step, "succeeded", summary, resultEventId, now);
@@ -274,6 +321,9 @@ public final class Transition {
             default -> throw new IllegalStateException("unhandled step kind " + step.kind());
         }
         int next = state.stepIndex() + 1;
+        while (next < state.steps().size() && state.steps().get(next).kind() == StepKind.ROLLBACK) {
+            next++; // run only when production's checks fail
+        }
         List<Command> commands = new ArrayList<>();
         if (next >= state.steps().size()) {
             events.add(
@@ -308,6 +358,24 @@ public final class Transition {
                         step.target(),
                         state.request().migrations());
             case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target());
+            case ROLLBACK -> {
+                String method = rollbackMethod(state.evidence(), step.target());
+                BackupVerified backup = state.evidence().backups.get(step.target());
+                boolean restore = "restore".equals(method);
+                yield new RollBackTarget(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        method,
+                        appliedScripts(state, step.target()),
+                        state.evidence().schemasBefore.get(step.target()),
+                        restore
+                                ? backup.rowCounts()
+                                : state.evidence().baselines.getOrDefault(step.target(), Map.of()),
+                        restore ? backup.archive() : null,
+                        restore ? backup.sha256() : null);
+            }
             case ROLLBACK_REHEARSAL ->
                 new RehearseRollback(
                         id,
@@ -345,6 +413,68 @@ public final class Transition {
                         state.request().checks(),
                         state.evidence().baselines.getOrDefault(step.target(), Map.of()));
         };
+    }
+
+    /**
+     * How production is rolled back: by its down scripts when staging proved them ("Rollback tested") and this
+     * migration applied versions there; else from its verified backup; null when neither is possible.
+     */
+    static String rollbackMethod(Evidence evidence, String target) {
+        if (evidence.checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED)
+                && !evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()
+                && evidence.schemasBefore.containsKey(target)) {
+            return "down";
+        }
+        if (evidence.backups.containsKey(target) && evidence.schemasBefore.containsKey(target)) {
+            return "restore";
+        }
+        return null;
+    }
+
+    private static int rollbackStep(MigrationState state) {
+        for (int i = 0; i < state.steps().size(); i++) {
+            if (state.steps().get(i).kind() == StepKind.ROLLBACK) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String verifyStepOf(MigrationState state) {
+        return state.steps().stream()
+                .filter(s -> s.kind() == StepKind.CHECKS && s.id().startsWith("production."))
+                .map(PlanStep::id)
+                .findFirst()
+                .orElse("production.verify");
+    }
+
+    /**
+     * Production's checks failed and the request asks for a rollback: the verify step is recorded as failed and the
+     * rollback step starts; a restore is announced by maintenance mode first.
+     */
+    private static Decision rollBack(
+            MigrationState state,
+            Evidence evidence,
+            PlanStep verify,
+            int rollback,
+            String reason,
+            String eventId,
+            Instant now) {
+        finish(evidence, verify, "failed", reason, eventId, now);
+        evidence.failure = "step " + verify.id() + " failed: " + reason;
+        List<MigrationEvent> events = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
+        if ("restore".equals(rollbackMethod(evidence, verify.target()))) {
+            events.add(new MaintenanceModeChanged(
+                    state.id(),
+                    verify.target(),
+                    true,
+                    "its checks failed: it is dropped and restored from the backup taken before the migration"));
+        }
+        MigrationState advanced =
+                new MigrationState(state.id(), state.request(), state.phase(), rollback, evidence, state.createdAt());
+        begin(advanced, evidence, rollback, now, commands, events);
+        return new Decision(true, state.phase(), rollback, evidence, commands, events, null);
     }
 
     /** The request's scripts that this migration applied on the target, in order: the ones to roll back. */

@@ -13,14 +13,17 @@ import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationEvent;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
+import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.request.IrreversibleAcceptance;
@@ -36,6 +39,7 @@ import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.result.TargetRolledBack;
 import io.dbshift.contracts.schema.AnalysisRisk;
 import io.dbshift.contracts.schema.ChangeClass;
 import io.dbshift.contracts.schema.SchemaSnapshot;
@@ -478,6 +482,148 @@ class TransitionTest {
         assertEquals(Phase.IMPLEMENT, d.phase());
         assertFalse(d.evidence().checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED));
         assertTrue(d.evidence().step("staging.rollback").summary().contains("is not claimed"));
+    }
+
+    static ChecksCompleted failingChecks(String target) {
+        return new ChecksCompleted(
+                "m1/" + target + ".verify",
+                "m1",
+                target + ".verify",
+                target,
+                false,
+                List.of(new CheckResult("every user has an avatar", "sql", false, "0", "12", "SELECT ...", 2, null)));
+    }
+
+    @Test
+    void failingProductionChecksRollProductionBackByTheDownScriptsStagingProved() {
+        MigrationState s = atStep(after(fresh(), Transition.start(fresh(), T0)), "production.verify");
+        Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
+
+        assertEquals(Phase.VERIFY, d.phase());
+        RollBackTarget command =
+                assertInstanceOf(RollBackTarget.class, d.commands().get(0));
+        assertEquals("down", command.method());
+        assertEquals(
+                List.of("2"),
+                command.migrations().stream().map(MigrationScript::version).toList());
+        assertEquals(SNAPSHOT, command.schemaBefore());
+        assertEquals(Map.of("users", 200_000L), command.expectedRowCounts());
+        assertFalse(
+                d.events().stream().anyMatch(MaintenanceModeChanged.class::isInstance), "no restore, no maintenance");
+        s = after(s, d);
+
+        d = Transition.onResult(
+                s,
+                new TargetRolledBack(
+                        "m1/production.rollback",
+                        "m1",
+                        "production.rollback",
+                        "production",
+                        "down",
+                        true,
+                        List.of(),
+                        Map.of("users", 200_000L),
+                        40),
+                "r",
+                T0);
+
+        assertEquals(Phase.FAILED, d.phase());
+        MigrationRolledBack rolledBack = d.events().stream()
+                .filter(MigrationRolledBack.class::isInstance)
+                .map(MigrationRolledBack.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(rolledBack.verified());
+        MigrationFailed failed = assertInstanceOf(
+                MigrationFailed.class, d.events().get(d.events().size() - 1));
+        assertEquals("production.verify", failed.stepId());
+        assertTrue(
+                failed.reason()
+                        .startsWith("0 of 1 integrity checks passed on production: \"every user has an avatar\""),
+                failed.reason());
+        assertTrue(failed.reason().contains("production was rolled back by its down scripts"), failed.reason());
+        assertTrue(
+                failed.reason().contains("verified: schema and row counts as before the migration"), failed.reason());
+    }
+
+    @Test
+    void withoutAProvenRollbackProductionIsRestoredFromItsBackupInMaintenanceMode() {
+        MigrationRequest accepted = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                "dba",
+                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                null,
+                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"));
+        MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
+        MigrationState s = after(start, Transition.start(start, T0));
+        while (!s.currentStep().id().equals("production.verify")) {
+            StepResult result = s.currentStep().id().equals("staging.rollback")
+                    ? rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE")
+                    : success(s);
+            s = after(s, Transition.onResult(s, result, "r", T0));
+        }
+        Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
+
+        RollBackTarget command =
+                assertInstanceOf(RollBackTarget.class, d.commands().get(0));
+        assertEquals("restore", command.method());
+        assertEquals("/var/lib/dbshift/backups/app-m1.dump", command.archive());
+        assertEquals(Map.of("public.users", 200_000L, "public.orders", 10L), command.expectedRowCounts());
+        MaintenanceModeChanged on = d.events().stream()
+                .filter(MaintenanceModeChanged.class::isInstance)
+                .map(MaintenanceModeChanged.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(on.on());
+        s = after(s, d);
+
+        d = Transition.onResult(
+                s,
+                new TargetRolledBack(
+                        "m1/production.rollback",
+                        "m1",
+                        "production.rollback",
+                        "production",
+                        "restore",
+                        true,
+                        List.of(),
+                        Map.of("public.users", 200_000L),
+                        900),
+                "r",
+                T0);
+
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.events().stream().anyMatch(e -> e instanceof MaintenanceModeChanged m && !m.on()));
+        assertTrue(d.evidence().failure.contains("rolled back from its verified backup"), d.evidence().failure);
+    }
+
+    @Test
+    void aRequestThatSaysStopLeavesProductionAsItIsForAnOperator() {
+        MigrationRequest stop = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                "dba",
+                REQUEST.migrations(),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                null,
+                null,
+                "stop");
+        MigrationState start = new MigrationState("m1", stop, null, 0, new Evidence(), T0);
+        MigrationState s = atStep(after(start, Transition.start(start, T0)), "production.verify");
+        assertFalse(s.steps().stream().anyMatch(st -> st.id().equals("production.rollback")));
+
+        Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
+
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.commands().isEmpty());
     }
 
     @Test
