@@ -47,6 +47,7 @@ import picocli.CommandLine.Parameters;
             DbShift.Plan.class,
             DbShift.Report.class,
             DbShift.Watch.class,
+            DbShift.Rollback.class,
             Analyze.class,
             Schema.class,
             Rehearse.class,
@@ -118,10 +119,43 @@ public final class DbShift {
         }
     }
 
-    @Command(name = "start", description = "Submit a migration request (a JSON file).")
+    @Command(
+            name = "start",
+            description = "Submit a migration: a request (a JSON file), or migrations laid out on disk (a folder of"
+                    + " Flyway files with their U undo files, Prisma folders, or up.sql/down.sql folders).",
+            footer = {
+                "%nExamples:",
+                "  dbshift start examples/add-user-avatar.json --watch",
+                "  dbshift start db/migrations --name add-avatar --unchanged users --unchanged orders"
+            })
     static final class Start extends Verb {
-        @Parameters(paramLabel = "FILE", description = "The request, e.g. examples/add-user-avatar.json.")
+        @Parameters(
+                paramLabel = "PATH",
+                description = "The request (.json), or a folder or .sql file of migrations to build one from.")
         Path file;
+
+        @Option(names = "--name", description = "For migrations on disk: the migration's name (default: the folder's).")
+        String name;
+
+        @Option(
+                names = "--target",
+                description = "For migrations on disk: the production target (default: production).")
+        String target = "production";
+
+        @Option(names = "--staging", description = "For migrations on disk: the staging target (default: staging).")
+        String staging = "staging";
+
+        @Option(
+                names = "--unchanged",
+                paramLabel = "TABLE",
+                description = "For migrations on disk: a table whose row count must not change (repeatable).")
+        List<String> unchanged = new java.util.ArrayList<>();
+
+        @Option(
+                names = "--checks",
+                paramLabel = "FILE",
+                description = "For migrations on disk: a JSON array of integrity checks, as in a request.")
+        Path checks;
 
         @Option(
                 names = "--via",
@@ -140,10 +174,17 @@ public final class DbShift {
         @Override
         public Integer call() {
             String request;
-            try {
-                request = Files.readString(file);
-            } catch (IOException e) {
-                throw new CliException(ExitCode.INVALID, "cannot read " + file + ": " + e.getMessage());
+            if (!Files.exists(file)) {
+                throw new CliException(ExitCode.INVALID, file + " does not exist");
+            } else if (Files.isDirectory(file) || file.getFileName().toString().endsWith(".sql")) {
+                request = Json.write(FolderRequest.build(
+                        file, name, target, staging, System.getProperty("user.name"), unchanged, checks));
+            } else {
+                try {
+                    request = Files.readString(file);
+                } catch (IOException e) {
+                    throw new CliException(ExitCode.INVALID, "cannot read " + file + ": " + e.getMessage());
+                }
             }
             if (via.equals("kafka")) {
                 return publish(request);
@@ -313,6 +354,46 @@ public final class DbShift {
         public Integer call() {
             out().print(orchestrator().migration(idOrNewest(id), "/report").body());
             out().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "rollback",
+            description = "Roll production back after a migration ended: by the down scripts staging proved, else from"
+                    + " its verified backup (the database is dropped and restored in maintenance mode).",
+            footer = {"%nExample:", "  dbshift rollback 3f2c... --reason \"checkout errors since 14:02\""})
+    static final class Rollback extends Verb {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true, description = "Why production is rolled back (recorded).")
+        String reason;
+
+        @Option(names = "--by", description = "Who asks (default: the user running the command).")
+        String by = System.getProperty("user.name");
+
+        @Override
+        public Integer call() {
+            String body = Json.write(java.util.Map.of("requestedBy", by, "reason", reason));
+            ServiceClient.Reply reply = orchestrator().post("/migrations/" + id + "/rollback", body, null);
+            if (reply.status() == 404) {
+                throw new CliException(ExitCode.INVALID, "no migration " + id + "; dbshift list shows them");
+            }
+            if (reply.status() == 409 || reply.status() == 400) {
+                throw new CliException(
+                        ExitCode.MIGRATION_FAILED, reply.json().path("error").asText(reply.body()));
+            }
+            if (reply.status() != 202) {
+                throw new CliException(
+                        ExitCode.UNEXPECTED, "the orchestrator answered " + reply.status() + ": " + reply.body());
+            }
+            if (root.json) {
+                out().println(reply.body());
+            } else {
+                out().println("rollback of migration " + id + " started (phase "
+                        + reply.json().path("phase").asText() + "); follow it with: dbshift status " + id);
+            }
             return ExitCode.OK;
         }
     }

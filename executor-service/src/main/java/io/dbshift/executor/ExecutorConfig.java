@@ -10,6 +10,13 @@ public interface ExecutorConfig {
     @WithDefault("2s")
     String lockTimeout();
 
+    /**
+     * The longest one statement of a migration script may run when it is applied before it is cancelled and its script
+     * rolled back; {@code 0} for no limit.
+     */
+    @WithDefault("1h")
+    String applyStatementTimeout();
+
     /** How many times a script rolled back on its lock_timeout is applied again, after a growing pause. */
     @WithDefault("5")
     int lockRetries();

@@ -161,6 +161,39 @@ public class MigrationService {
                         .call(relay::flush));
     }
 
+    /** What became of an operator's rollback request: started, refused (with why), or no such migration. */
+    public record RollbackOutcome(Migration migration, String refusal) {
+        public boolean unknown() {
+            return migration == null;
+        }
+    }
+
+    /** An operator asks for production to be rolled back after the migration ended. */
+    public Uni<RollbackOutcome> requestRollback(String migrationId, String requestedBy, String reason) {
+        return Retries.onTransientFaults(
+                "rollback of " + migrationId,
+                () -> Panache.withTransaction(() -> Migration.<Migration>findById(migrationId)
+                                .chain(migration -> {
+                                    if (migration == null) {
+                                        return Uni.createFrom().item(new RollbackOutcome(null, null));
+                                    }
+                                    Instant now = Instant.now();
+                                    Decision decision =
+                                            Transition.rollbackRequested(migration.state(), requestedBy, reason, now);
+                                    if (!decision.changed()) {
+                                        return Uni.createFrom().item(new RollbackOutcome(migration, decision.note()));
+                                    }
+                                    apply(migration, decision, now);
+                                    migration.finishedAt = null;
+                                    LOG.infof(
+                                            "migration %s: rollback of production asked by %s: %s",
+                                            migrationId, requestedBy, reason);
+                                    return emit(migration.id, decision)
+                                            .replaceWith(new RollbackOutcome(migration, null));
+                                }))
+                        .call(relay::flush));
+    }
+
     private static void apply(Migration migration, Decision decision, Instant now) {
         migration.phase = decision.phase();
         migration.stepIndex = decision.stepIndex();

@@ -50,7 +50,7 @@ class StepReconciler {
         Instant now = Instant.now();
         return Panache.withTransaction(() -> Migration.<Migration>list(
                                 "phase not in ?1 and updatedAt < ?2",
-                                List.of(Phase.COMPLETED, Phase.FAILED),
+                                List.of(Phase.COMPLETED, Phase.FAILED, Phase.ROLLED_BACK),
                                 now.minus(config.resendAfter()))
                         .chain(stale -> {
                             Uni<Void> chain = Uni.createFrom().voidItem();

@@ -597,6 +597,77 @@ class MigrationWorkflowIT {
     }
 
     @Test
+    @Order(14)
+    void anOperatorRollsACompletedMigrationBackOverRestAndOverKafka() throws Exception {
+        for (String via : List.of("rest", "kafka")) {
+            String version = via.equals("rest") ? "21" : "22";
+            String column = "c" + version;
+            String id = submit(request(
+                            "operator-" + via + "-"
+                                    + UUID.randomUUID().toString().substring(0, 8),
+                            "production",
+                            version,
+                            "ALTER TABLE users ADD COLUMN " + column + " text;",
+                            "ALTER TABLE users DROP COLUMN " + column + ";")
+                    .toString());
+            List<CloudEvent> done = followUntilEnd(id, Duration.ofMinutes(2));
+            assertTrue(done.get(done.size() - 1).payload() instanceof MigrationCompleted, describe(done));
+
+            try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {
+                if (via.equals("rest")) {
+                    HttpResponse<String> incomplete = post("/migrations/" + id + "/rollback", "{\"reason\": \"x\"}");
+                    assertEquals(400, incomplete.statusCode(), incomplete.body());
+                    assertTrue(incomplete.body().contains("requestedBy"), incomplete.body());
+                    HttpResponse<String> asked = post(
+                            "/migrations/" + id + "/rollback",
+                            "{\"requestedBy\": \"alice@example.com\", \"reason\": \"checkout errors\"}");
+                    assertEquals(202, asked.statusCode(), asked.body());
+                } else {
+                    String request = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID()
+                            + "\",\"source\":\"/system-test\",\"type\":\"io.dbshift.RollbackRequest\","
+                            + "\"data\":{\"migrationId\":\"" + id + "\",\"requestedBy\":\"bob@example.com\","
+                            + "\"reason\":\"checkout errors\"}}";
+                    kafka.send(Topics.REQUESTS, id, request);
+                }
+                List<CloudEvent> rolling = follower.collectUntil(
+                        e -> id.equals(e.subject()),
+                        e -> e.payload() instanceof MigrationPhaseChanged p
+                                && (p.to().name().equals("ROLLED_BACK")
+                                        || p.to().name().equals("FAILED")),
+                        Duration.ofMinutes(2));
+                MigrationPhaseChanged last =
+                        (MigrationPhaseChanged) rolling.get(rolling.size() - 1).payload();
+                assertEquals("ROLLED_BACK", last.to().name(), describe(rolling));
+                assertTrue(rolling.stream()
+                        .anyMatch(e -> e.payload() instanceof MigrationRolledBack r
+                                && r.method().equals("down")
+                                && r.verified()));
+            }
+            assertEquals(
+                    "ROLLED_BACK",
+                    Json.MAPPER
+                            .readTree(get("/migrations/" + id).body())
+                            .get("phase")
+                            .asText());
+            try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                    Statement s = c.createStatement()) {
+                assertEquals(
+                        0,
+                        count(
+                                s,
+                                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'"
+                                        + " AND column_name = '" + column + "'"));
+                assertEquals(
+                        0, count(s, "SELECT count(*) FROM dbshift_schema_history WHERE version = '" + version + "'"));
+            }
+            HttpResponse<String> again =
+                    post("/migrations/" + id + "/rollback", "{\"requestedBy\": \"carol\", \"reason\": \"again\"}");
+            assertEquals(409, again.statusCode(), again.body());
+            assertTrue(again.body().contains("rolled back already"), again.body());
+        }
+    }
+
+    @Test
     @Order(9)
     void aBackfillWhoseExecutorIsKilledMidwayResumesAndUpdatesEveryRowExactlyOnce() throws Exception {
         // A table of its own on both targets, with a trigger counting the updates of every row.

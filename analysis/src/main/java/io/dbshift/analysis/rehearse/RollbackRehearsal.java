@@ -49,7 +49,32 @@ public final class RollbackRehearsal {
             List<String> locks,
             long downMillis,
             long redoMillis,
-            boolean comparedWithBefore) {}
+            boolean comparedWithBefore,
+            List<String> tablesChecksummed) {
+
+        public Result(
+                Verdict verdict,
+                List<String> irreversibleVersions,
+                Rehearsal.Refusal refusal,
+                List<String> differences,
+                Map<String, Long> rowCounts,
+                List<String> locks,
+                long downMillis,
+                long redoMillis,
+                boolean comparedWithBefore) {
+            this(
+                    verdict,
+                    irreversibleVersions,
+                    refusal,
+                    differences,
+                    rowCounts,
+                    locks,
+                    downMillis,
+                    redoMillis,
+                    comparedWithBefore,
+                    List.of());
+        }
+    }
 
     private RollbackRehearsal() {}
 
@@ -63,6 +88,21 @@ public final class RollbackRehearsal {
     public static Result rehearse(
             Connection connection, List<Reversible> migrations, SchemaSnapshot before, Map<String, Long> baseline)
             throws SQLException {
+        return rehearse(connection, migrations, before, baseline, List.of());
+    }
+
+    /**
+     * As {@link #rehearse(Connection, List, SchemaSnapshot, Map)}, and the contents of {@code unchanged} (tables the
+     * migration does not touch) checksummed before and after the downs: a down that changes them is {@code
+     * DATA_CHANGED}.
+     */
+    public static Result rehearse(
+            Connection connection,
+            List<Reversible> migrations,
+            SchemaSnapshot before,
+            Map<String, Long> baseline,
+            List<String> unchanged)
+            throws SQLException {
         List<String> irreversible = migrations.stream()
                 .filter(Reversible::irreversible)
                 .map(m -> m.up().version())
@@ -75,6 +115,7 @@ public final class RollbackRehearsal {
         connection.setAutoCommit(false);
         try {
             SchemaSnapshot applied = SchemaSnapshotter.take(connection);
+            Map<String, String> sums = checksums(connection, unchanged);
             long t0 = System.nanoTime();
             for (int i = migrations.size() - 1; i >= 0; i--) {
                 Rehearsal.Refusal refused = run(connection, migrations.get(i).down());
@@ -115,8 +156,25 @@ public final class RollbackRehearsal {
                             + " migration");
                 }
             }
+            Map<String, String> sumsAfter = checksums(connection, unchanged);
+            sums.forEach((table, sum) -> {
+                if (!sum.equals(sumsAfter.get(table))) {
+                    changed.add(table + ": its rows changed under the down scripts, which the migration does not"
+                            + " touch (checksum " + sum + " before, " + sumsAfter.get(table) + " after)");
+                }
+            });
             if (!changed.isEmpty()) {
-                return new Result(Verdict.DATA_CHANGED, List.of(), null, changed, counts, locks, downMillis, 0, true);
+                return new Result(
+                        Verdict.DATA_CHANGED,
+                        List.of(),
+                        null,
+                        changed,
+                        counts,
+                        locks,
+                        downMillis,
+                        0,
+                        true,
+                        List.copyOf(sums.keySet()));
             }
             long t1 = System.nanoTime();
             for (Reversible m : migrations) {
@@ -147,7 +205,8 @@ public final class RollbackRehearsal {
                     locks,
                     downMillis,
                     redoMillis,
-                    before != null);
+                    before != null,
+                    List.copyOf(sums.keySet()));
         } finally {
             connection.rollback();
             connection.setAutoCommit(autoCommit);
@@ -251,6 +310,24 @@ public final class RollbackRehearsal {
             }
         }
         return locks;
+    }
+
+    /** An MD5 over each table's rows in a fixed order, in the transaction's snapshot; tables that do not exist are left out. */
+    private static Map<String, String> checksums(Connection connection, List<String> tables) throws SQLException {
+        Map<String, String> sums = new java.util.TreeMap<>();
+        for (String table : tables) {
+            if (count(connection, table) == null) {
+                continue;
+            }
+            try (java.sql.Statement s = connection.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
+                                    + " FROM " + Identifiers.quote(table) + " t")) {
+                rs.next();
+                sums.put(table, rs.getString(1));
+            }
+        }
+        return sums;
     }
 
     /** The table's rows, or null when there is no such table. */

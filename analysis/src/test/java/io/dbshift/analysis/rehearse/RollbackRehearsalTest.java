@@ -196,6 +196,33 @@ class RollbackRehearsalTest {
     }
 
     @Test
+    void aDownThatRewritesATableTheMigrationDoesNotTouchIsCaughtByItsChecksumThoughItsCountHolds() throws Exception {
+        RollbackRehearsal.Result r = applyThenRehearse(new String[] {
+            "ALTER TABLE users ADD COLUMN a text;",
+            "ALTER TABLE users DROP COLUMN a; DELETE FROM orders WHERE id = 1; INSERT INTO orders VALUES (1, 2);"
+        });
+        assertEquals(RollbackRehearsal.Verdict.REVERSIBLE, r.verdict(), "row counts alone do not see it");
+
+        r = RollbackRehearsal.rehearse(connection, last, before, baseline, List.of("public.orders"));
+
+        assertEquals(RollbackRehearsal.Verdict.DATA_CHANGED, r.verdict());
+        assertTrue(
+                r.differences().get(0).startsWith("public.orders: its rows changed under the down scripts"),
+                r.toString());
+        assertEquals(List.of("public.orders"), r.tablesChecksummed());
+
+        RollbackRehearsal.Result clean = RollbackRehearsal.rehearse(
+                connection,
+                List.of(new Reversible(
+                        last.get(0).up(), new Script("2", "U2__down.sql", "ALTER TABLE users DROP COLUMN a;", true))),
+                before,
+                baseline,
+                List.of("public.orders"));
+        assertEquals(RollbackRehearsal.Verdict.REVERSIBLE, clean.verdict(), clean.toString());
+        assertEquals(List.of("public.orders"), clean.tablesChecksummed());
+    }
+
+    @Test
     void aMigrationWithoutADownScriptIsIrreversibleAndNothingRuns() throws Exception {
         RollbackRehearsal.Result r = applyThenRehearse(
                 new String[] {"ALTER TABLE users ADD COLUMN a text;", "ALTER TABLE users DROP COLUMN a;"},

@@ -14,6 +14,8 @@ import java.util.Map;
  *     when the target had every version before
  * @param schemaBefore the target's schema before they were applied; null when the target had every version before
  * @param baseline row counts of the target before they were applied
+ * @param unchangedTables tables the migration does not touch ({@code schema.table}): their contents are checksummed
+ *     before and after the down scripts, which must leave them alone
  */
 public record RehearseRollback(
         String commandId,
@@ -22,5 +24,11 @@ public record RehearseRollback(
         String target,
         List<MigrationScript> migrations,
         SchemaSnapshot schemaBefore,
-        Map<String, Long> baseline)
-        implements Command {}
+        Map<String, Long> baseline,
+        List<String> unchangedTables)
+        implements Command {
+
+    public RehearseRollback {
+        unchangedTables = unchangedTables == null ? List.of() : List.copyOf(unchangedTables);
+    }
+}

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param comparedWithBefore the schema after the downs was compared with the one before the migration, and the row
  *     counts with the baseline; false when the target had the versions before this migration ran, so that only the
  *     downs and the ups again were proven
+ * @param tablesChecksummed the tables the migration does not touch whose contents were checksummed before and after
+ *     the downs, and found the same
  */
 public record RollbackRehearsed(
         String commandId,
@@ -32,8 +34,14 @@ public record RollbackRehearsed(
         List<String> locks,
         long downMillis,
         long redoMillis,
-        boolean comparedWithBefore)
+        boolean comparedWithBefore,
+        List<String> tablesChecksummed)
         implements StepResult {
+
+    public RollbackRehearsed {
+        tablesChecksummed = tablesChecksummed == null ? List.of() : List.copyOf(tablesChecksummed);
+    }
+
     public boolean reversible() {
         return "REVERSIBLE".equals(verdict);
     }

@@ -32,6 +32,7 @@ public final class FlywayApplier {
     static final String LOCK_TIMEOUT = "55P03";
 
     private final String lockTimeout;
+    private final String statementTimeout;
     private final int lockRetries;
     private final java.time.Duration firstBackoff;
 
@@ -47,7 +48,17 @@ public final class FlywayApplier {
      *     at random so two waiting migrations do not come back together
      */
     public FlywayApplier(String lockTimeout, int lockRetries, java.time.Duration firstBackoff) {
+        this(lockTimeout, "0", lockRetries, firstBackoff);
+    }
+
+    /**
+     * @param statementTimeout the longest one statement of a script may run before it is cancelled and its script
+     *     rolled back ({@code 0}: no limit), e.g. {@code 1h}
+     */
+    public FlywayApplier(
+            String lockTimeout, String statementTimeout, int lockRetries, java.time.Duration firstBackoff) {
         this.lockTimeout = lockTimeout;
+        this.statementTimeout = statementTimeout;
         this.lockRetries = lockRetries;
         this.firstBackoff = firstBackoff;
     }
@@ -116,7 +127,8 @@ public final class FlywayApplier {
                     // A target that already has tables gets a baseline below every requested version.
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
-                    .initSql("SET lock_timeout = '" + lockTimeout + "'")
+                    .initSql("SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementTimeout
+                            + "'")
                     .validateMigrationNaming(true)
                     // A request carries only its own scripts: versions applied by earlier requests are not
                     // "missing", and versions above the request's own are not an error either.
@@ -136,6 +148,23 @@ public final class FlywayApplier {
                                     ? null
                                     : flyway.info().current().getVersion().getVersion());
         } catch (FlywayException e) {
+            java.util.regex.Matcher edited = java.util.regex.Pattern.compile(
+                            "checksum mismatch for migration version (\\S+)")
+                    .matcher(String.valueOf(e.getMessage()));
+            if (edited.find()) {
+                String version = edited.group(1);
+                String file = scripts.stream()
+                        .filter(s -> s.version().replace('_', '.').equals(version))
+                        .map(FlywayApplier::fileName)
+                        .findFirst()
+                        .orElse("version " + version);
+                throw new ApplyFailedException(
+                        file + " was changed after it was applied to this target: its checksum is not the one the"
+                                + " target's " + HISTORY_TABLE + " recorded. An applied version is never applied"
+                                + " again: put the change in a new script with a higher version. Nothing was applied.",
+                        null,
+                        e);
+            }
             String outcome = sqlCause(e) != null
                     ? "\nThe failing script ran in one transaction, which was rolled back: it left no trace on the target."
                     : "\nNothing was applied.";
@@ -167,18 +196,21 @@ public final class FlywayApplier {
         try {
             Path dir = Files.createTempDirectory("dbshift-scripts-");
             for (MigrationScript script : scripts) {
-                String description =
-                        script.description() == null || script.description().isBlank()
-                                ? "migration"
-                                : script.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
-                Files.writeString(
-                        dir.resolve("V" + script.version().replace('.', '_') + "__" + description + ".sql"),
-                        script.up());
+                Files.writeString(dir.resolve(fileName(script)), script.up());
             }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("could not stage the scripts for Flyway", e);
         }
+    }
+
+    /** The script's Flyway file name, as messages name it: {@code V2__add_user_avatar.sql}. */
+    static String fileName(MigrationScript script) {
+        String description =
+                script.description() == null || script.description().isBlank()
+                        ? "migration"
+                        : script.description().trim().replaceAll("[^A-Za-z0-9]+", "_");
+        return "V" + script.version().replace('.', '_') + "__" + description + ".sql";
     }
 
     /** Flyway's message with PostgreSQL's own error line first; Flyway's banner lines are dropped. */

@@ -42,7 +42,7 @@ public final class KeysetBackfill {
      * written before it, the backfill's included, so the application's commits wait for the batch's WAL: 50 rows is
      * about a millisecond of it on a disk that writes synchronously at 40 MB/s.
      */
-    static final int MIN_CONTENDED_BATCH = 50;
+    static final int MIN_CONTENDED_BATCH = 25;
 
     /** With the application at work, the pause after each batch, as a multiple of the batch's duration. */
     static final int CONTENDED_PAUSE_FACTOR = 3;

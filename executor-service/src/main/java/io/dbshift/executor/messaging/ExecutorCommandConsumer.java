@@ -171,7 +171,11 @@ public class ExecutorCommandConsumer {
             try (Connection connection = targets.connect(command.target())) {
                 before = SchemaSnapshotter.take(connection);
             }
-            applied = new FlywayApplier(config.lockTimeout(), config.lockRetries(), config.lockRetryBackoff())
+            applied = new FlywayApplier(
+                            config.lockTimeout(),
+                            config.applyStatementTimeout(),
+                            config.lockRetries(),
+                            config.lockRetryBackoff())
                     .apply(targets.dataSource(command.target()), command.migrations());
         }
         return new MigrationApplied(
@@ -199,7 +203,8 @@ public class ExecutorCommandConsumer {
             try (java.sql.Statement s = connection.createStatement()) {
                 s.execute("SET lock_timeout = '" + config.lockTimeout() + "'");
             }
-            r = RollbackRehearsal.rehearse(connection, migrations, command.schemaBefore(), command.baseline());
+            r = RollbackRehearsal.rehearse(
+                    connection, migrations, command.schemaBefore(), command.baseline(), command.unchangedTables());
         }
         return new RollbackRehearsed(
                 command.commandId(),
@@ -214,7 +219,8 @@ public class ExecutorCommandConsumer {
                 r.locks(),
                 r.downMillis(),
                 r.redoMillis(),
-                r.comparedWithBefore());
+                r.comparedWithBefore(),
+                r.tablesChecksummed());
     }
 
     /**

@@ -86,6 +86,19 @@ class FlywayApplierTest {
     }
 
     @Test
+    void aStatementRunningLongerThanTheStatementTimeoutIsCancelledAndItsScriptRolledBack() throws Exception {
+        FlywayApplier.ApplyFailedException e = assertThrows(
+                FlywayApplier.ApplyFailedException.class,
+                () -> new FlywayApplier("2s", "300ms", 0, java.time.Duration.ZERO)
+                        .apply(
+                                target,
+                                List.of(script("2", "ALTER TABLE users ADD COLUMN slow text; SELECT pg_sleep(2);"))));
+        assertEquals("57014", e.sqlState());
+        assertTrue(e.getMessage().contains("statement timeout"), e.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'slow'"));
+    }
+
+    @Test
     void appliesToATargetThatAlreadyHasTables() throws Exception {
         FlywayApplier.Applied applied =
                 applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));
@@ -117,7 +130,10 @@ class FlywayApplierTest {
         FlywayApplier.ApplyFailedException e = assertThrows(
                 FlywayApplier.ApplyFailedException.class,
                 () -> applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN a varchar(10)"))));
-        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("V2__v2.sql was changed after it was applied to this target: its checksum"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("put the change in a new script with a higher version"), e.getMessage());
     }
 
     @Test

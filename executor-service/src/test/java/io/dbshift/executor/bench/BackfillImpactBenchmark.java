@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
  *
  * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle]
- * [--repeat N]}.
+ * [--repeat N] [--after]}.
  */
 public final class BackfillImpactBenchmark {
     public static void main(String[] args) throws Exception {
@@ -55,6 +55,8 @@ public final class BackfillImpactBenchmark {
         // --only defaults|nothrottle runs one of the two; --repeat N runs each N times (the machine is noisy).
         String only = option(args, "--only", "");
         int repeat = Integer.parseInt(option(args, "--repeat", "1"));
+        // --after also measures the application on the table the backfill left, nothing running beside it.
+        boolean measureAfter = List.of(args).contains("--after");
         List<String[]> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
             for (String[] run :
@@ -70,7 +72,7 @@ public final class BackfillImpactBenchmark {
             int seconds = (int) Math.max(10, Math.ceil(during.seconds()));
             // The same load on the table the backfill left (every row updated, nothing running beside it): what the
             // application pays for the table's new state, which no throttle can spare it.
-            Load after = pgbench(postgres, script, clients, rate, seconds, null);
+            Load after = measureAfter ? pgbench(postgres, script, clients, rate, seconds, null) : null;
             // The baseline as long as the backfill ran: a p99 over 100 s meets rarer stalls than one over 10 s.
             BackfillBenchmark.fresh(postgres);
             Load baseline = pgbench(postgres, script, clients, rate, seconds, null);
@@ -94,6 +96,9 @@ public final class BackfillImpactBenchmark {
                     during.p50(),
                     during.p99(),
                     during.p99() / baseline.p99());
+            if (after == null) {
+                continue;
+            }
             System.out.printf(
                     Locale.ROOT,
                     "| %s | after it, none, %.0f s | | %d | %d | %.2f | %.2f | %.2f |%n",
@@ -219,6 +224,13 @@ public final class BackfillImpactBenchmark {
                         latencies.add(Long.parseLong(c[2]) / 1000.0);
                     }
                 }
+            }
+        }
+        // pgbench's own summary: how far behind its schedule it fell, to tell lag from latency.
+        for (String line : Files.readAllLines(logs.resolve("out.txt"))) {
+            if (line.contains("schedule lag") || line.contains("transactions actually processed")) {
+                System.err.println(
+                        "pgbench (" + (work == null ? "alone" : "beside the backfill") + "): " + line.strip());
             }
         }
         deleteTree(logs);

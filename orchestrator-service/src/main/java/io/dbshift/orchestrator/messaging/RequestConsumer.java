@@ -21,6 +21,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class RequestConsumer {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RequestConsumer.class);
+
     @Inject
     MigrationService service;
 
@@ -41,6 +43,9 @@ public class RequestConsumer {
                 ? "ce:" + value.get("id").asText()
                 : "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
         JsonNode body = cloudEvent ? value.get("data") : value;
+        if (cloudEvent && "io.dbshift.RollbackRequest".equals(value.path("type").asText())) {
+            return rollback(body);
+        }
         RequestReader.Read read = RequestReader.read(body);
         String name = body.path("name").isTextual() ? body.path("name").asText() : null;
         if (!read.ok()) {
@@ -53,6 +58,39 @@ public class RequestConsumer {
             return service.reject(key, name, errors);
         }
         return service.accept(read.request(), key).replaceWithVoid();
+    }
+
+    /**
+     * An operator's rollback request, published as a CloudEvent of type {@code io.dbshift.RollbackRequest}. One that
+     * cannot be carried out is logged with the reason and skipped: the REST call answers the same request with 409.
+     */
+    private Uni<Void> rollback(JsonNode body) {
+        io.dbshift.contracts.request.RollbackRequest asked;
+        try {
+            asked = Json.MAPPER.treeToValue(body, io.dbshift.contracts.request.RollbackRequest.class);
+        } catch (Exception e) {
+            throw new WireFormatException("the rollback request does not fit: " + firstLine(e.getMessage()));
+        }
+        if (asked.migrationId() == null || blank(asked.requestedBy()) || blank(asked.reason())) {
+            throw new WireFormatException("a rollback request needs migrationId, requestedBy and reason");
+        }
+        return service.requestRollback(asked.migrationId(), asked.requestedBy(), asked.reason())
+                .invoke(outcome -> {
+                    if (outcome.unknown()) {
+                        LOG.warnf(
+                                "rollback request for migration %s, which does not exist; skipped",
+                                asked.migrationId());
+                    } else if (outcome.refusal() != null) {
+                        LOG.warnf(
+                                "rollback request for migration %s refused: %s",
+                                asked.migrationId(), outcome.refusal());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static String firstLine(String message) {

@@ -72,15 +72,15 @@ public final class Steps {
                                 + " before the migration, the up scripts again; in one transaction, rolled back"));
             }
         }
-        if (request.rollBackOnFailedVerification()) {
-            steps.add(new PlanStep(
-                    "production.rollback",
-                    Phase.VERIFY,
-                    StepKind.ROLLBACK,
-                    request.target(),
-                    "only if production's checks fail: roll " + request.target() + " back by its down scripts when"
-                            + " staging proved them, else from the verified backup, and verify the rollback"));
-        }
+        // Run only when production's checks fail (unless the request says stop), or when an operator asks.
+        steps.add(new PlanStep(
+                "production.rollback",
+                Phase.VERIFY,
+                StepKind.ROLLBACK,
+                request.target(),
+                "only if production's checks fail or an operator asks: roll " + request.target() + " back by its"
+                        + " down scripts when staging proved them, else from the verified backup, and verify the"
+                        + " rollback"));
         return List.copyOf(steps);
     }
 

@@ -98,6 +98,52 @@ public class MigrationResource {
         });
     }
 
+    @POST
+    @Path("/{id}/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Roll production back after the migration ended",
+            description = "Body: {\"requestedBy\": \"…\", \"reason\": \"…\"}. 202 when the rollback started (by the"
+                    + " down scripts staging proved, else from the verified backup); 400 without requestedBy or"
+                    + " reason; 404 for an unknown migration; 409 with the reason when it cannot be rolled back"
+                    + " (still running, already rolled back, production unchanged, no tested rollback and no backup)")
+    public Uni<Response> rollback(@PathParam("id") String id, String body) {
+        io.dbshift.contracts.request.RollbackRequest asked;
+        try {
+            asked = io.dbshift.contracts.Json.MAPPER.readValue(
+                    body == null || body.isBlank() ? "{}" : body, io.dbshift.contracts.request.RollbackRequest.class);
+        } catch (Exception e) {
+            return Uni.createFrom().item(badRequest("the body is not JSON: " + e.getMessage(), List.of()));
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (asked.requestedBy() == null || asked.requestedBy().isBlank()) {
+            errors.add(new FieldError("requestedBy", "is required: who asks for the rollback"));
+        }
+        if (asked.reason() == null || asked.reason().isBlank()) {
+            errors.add(new FieldError("reason", "is required: why production is rolled back"));
+        }
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().item(badRequest("the rollback request is incomplete; nothing was started", errors));
+        }
+        return service.requestRollback(id, asked.requestedBy(), asked.reason()).map(outcome -> {
+            if (outcome.unknown()) {
+                return Response.status(404)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(new ErrorBody("no migration " + id, List.of()))
+                        .build();
+            }
+            if (outcome.refusal() != null) {
+                return Response.status(409)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(new ErrorBody(
+                                "migration " + id + " cannot be rolled back: " + outcome.refusal(), List.of()))
+                        .build();
+            }
+            return Response.accepted(summary(outcome.migration())).build();
+        });
+    }
+
     @GET
     @Path("/{id}/plan")
     @Produces(MARKDOWN)

@@ -34,6 +34,7 @@ import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TargetRolledBack;
+import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.orchestrator.plan.PlanDocument;
 import io.dbshift.orchestrator.plan.PlanStep;
 import io.dbshift.orchestrator.plan.Risk;
@@ -55,6 +56,68 @@ import java.util.stream.Collectors;
  */
 public final class Transition {
     private Transition() {}
+
+    /**
+     * An operator asks for production to be rolled back after the migration ended. Refused, with the reason in the
+     * decision's note and nothing changed, while it still runs, when production was not changed by it, when it was
+     * rolled back already, or when it has neither a tested rollback nor a verified backup.
+     */
+    public static Decision rollbackRequested(MigrationState state, String requestedBy, String reason, Instant now) {
+        String target = state.request().target();
+        Evidence evidence = state.evidence().copy();
+        if (!state.phase().isTerminal()) {
+            return Decision.unchanged(
+                    state,
+                    "the migration is " + state.phase() + " and still running; a rollback can be asked for once it has"
+                            + " ended");
+        }
+        if (state.phase() == Phase.ROLLED_BACK
+                || evidence.steps.stream()
+                        .anyMatch(s -> s.stepId().equals("production.rollback") && s.finishedAt() != null)) {
+            return Decision.unchanged(state, "production was rolled back already: see the report");
+        }
+        if (evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()) {
+            return Decision.unchanged(
+                    state,
+                    "this migration changed nothing on " + target
+                            + " (no version applied there): nothing to roll back");
+        }
+        String method = rollbackMethod(evidence, target);
+        int rollback = rollbackStep(state);
+        if (method == null || rollback < 0) {
+            return Decision.unchanged(
+                    state,
+                    target + " cannot be rolled back by dbshift: its rollback was not proven on staging and it has no"
+                            + " verified backup. Follow the plan's rollback procedure by hand");
+        }
+        Map<String, Object> asked = new LinkedHashMap<>();
+        asked.put("requestedBy", requestedBy);
+        asked.put("reason", reason);
+        asked.put("at", now.toString());
+        asked.put("phaseBefore", state.phase().name());
+        asked.put("method", method);
+        evidence.rollbackRequest = asked;
+        List<MigrationEvent> events = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
+        events.add(new MigrationPhaseChanged(
+                state.id(),
+                name(state),
+                state.phase(),
+                Phase.ROLLING_BACK,
+                "rollback of " + target + " asked by " + requestedBy + ": " + reason));
+        if ("restore".equals(method)) {
+            events.add(new MaintenanceModeChanged(
+                    state.id(),
+                    target,
+                    true,
+                    "an operator asked for its rollback: it is dropped and restored from the backup taken before the"
+                            + " migration"));
+        }
+        MigrationState rolling = new MigrationState(
+                state.id(), state.request(), Phase.ROLLING_BACK, rollback, evidence, state.createdAt());
+        begin(rolling, evidence, rollback, now, commands, events);
+        return new Decision(true, Phase.ROLLING_BACK, rollback, evidence, commands, events, null);
+    }
 
     /** A new migration: the design phase starts with the schema analysis of the target. */
     public static Decision start(MigrationState state, Instant now) {
@@ -186,6 +249,7 @@ public final class Transition {
                     proof.put("rowCounts", rehearsed.rowCounts());
                     proof.put("baseline", evidence.baselines.getOrDefault(step.target(), Map.of()));
                     proof.put("locks", rehearsed.locks());
+                    proof.put("tablesChecksummed", rehearsed.tablesChecksummed());
                     proof.put("downMillis", rehearsed.downMillis());
                     proof.put("redoMillis", rehearsed.redoMillis());
                     evidence.checkpoints.put(
@@ -239,6 +303,24 @@ public final class Transition {
                         rolled.method(),
                         rolled.verified(),
                         rolled.differences()));
+                if (state.phase() == Phase.ROLLING_BACK) {
+                    // An operator's rollback of an ended migration.
+                    Phase end = rolled.verified() ? Phase.ROLLED_BACK : Phase.FAILED;
+                    if (!rolled.verified()) {
+                        evidence.failure = "step " + step.id() + " failed: " + summary;
+                    }
+                    events.add(new MigrationPhaseChanged(
+                            state.id(),
+                            name(state),
+                            Phase.ROLLING_BACK,
+                            end,
+                            step.target() + " " + summary + " (asked by " + evidence.rollbackRequest.get("requestedBy")
+                                    + ")"));
+                    if (!rolled.verified()) {
+                        events.add(new MigrationFailed(state.id(), name(state), step.id(), summary));
+                    }
+                    return new Decision(true, end, state.stepIndex(), evidence, List.of(), events, null);
+                }
                 String verifyFailure = evidence.failure;
                 evidence.failure = verifyFailure + "; " + step.target() + " was " + summary
                         + (rolled.verified() || !rolled.method().equals("restore")
@@ -303,6 +385,7 @@ public final class Transition {
                     int rollback = rollbackStep(state);
                     if (step.id().startsWith("production.")
                             && rollback >= 0
+                            && state.request().rollBackOnFailedVerification()
                             && rollbackMethod(evidence, step.target()) != null) {
                         return rollBack(state, evidence, step, rollback, reason, resultEventId, now);
                     }
@@ -388,7 +471,8 @@ public final class Transition {
                         appliedScripts(state, step.target()).isEmpty()
                                 ? null
                                 : state.evidence().schemasBefore.get(step.target()),
-                        state.evidence().baselines.getOrDefault(step.target(), Map.of()));
+                        state.evidence().baselines.getOrDefault(step.target(), Map.of()),
+                        unchangedTables(state, step.target()));
             case BASELINE -> new CaptureBaseline(id, state.id(), step.id(), step.target(), baselineTables(state));
             case APPLY ->
                 new ApplyMigration(
@@ -497,6 +581,34 @@ public final class Transition {
             parts.remove(parts.size() - 1);
         }
         return String.join(".", parts);
+    }
+
+    /** Tables whose contents a checksum may cover: up to a million rows each, as the planner estimates. */
+    static final long CHECKSUM_ROWS_LIMIT = 1_000_000;
+
+    /**
+     * The tables of the target that the migration does not touch (no statement names them, no backfill updates them,
+     * not dbshift's own), small enough to checksum: the rollback rehearsal proves the downs leave them alone.
+     */
+    static List<String> unchangedTables(MigrationState state, String target) {
+        SchemaSnapshot before = state.evidence().schemasBefore.get(target);
+        if (before == null) {
+            return List.of();
+        }
+        Set<String> touched = new java.util.HashSet<>();
+        state.evidence().statements.forEach(s -> s.tables().forEach(t -> touched.add(unqualified(t))));
+        state.request().backfills().forEach(b -> touched.add(unqualified(b.table())));
+        return before.tables().stream()
+                .filter(t -> !touched.contains(t.name().toLowerCase(java.util.Locale.ROOT)))
+                .filter(t -> !t.name().startsWith("dbshift_"))
+                .filter(t -> t.rowEstimate() <= CHECKSUM_ROWS_LIMIT)
+                .map(t -> t.schema() + "." + t.name())
+                .toList();
+    }
+
+    private static String unqualified(String table) {
+        String name = table.substring(table.lastIndexOf('.') + 1).replace("\"", "");
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Why the rollback is not proven, in a sentence. */

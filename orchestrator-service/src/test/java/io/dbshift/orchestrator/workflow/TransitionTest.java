@@ -346,7 +346,8 @@ class TransitionTest {
                         List.of("users AccessExclusiveLock"),
                         12,
                         9,
-                        true);
+                        true,
+                        List.of("public.orders"));
             case "DOWN_FAILED" ->
                 new RollbackRehearsed(
                         id,
@@ -361,11 +362,12 @@ class TransitionTest {
                         List.of(),
                         3,
                         0,
-                        true);
+                        true,
+                        List.of());
             default ->
                 new RollbackRehearsed(
-                        id, "m1", step, "staging", verdict, List.of(), null, List.of(), Map.of(), List.of(), 0, 0,
-                        true);
+                        id, "m1", step, "staging", verdict, List.of(), null, List.of(), Map.of(), List.of(), 0, 0, true,
+                        List.of());
         };
     }
 
@@ -386,6 +388,8 @@ class TransitionTest {
                 command.migrations().stream().map(MigrationScript::version).toList());
         assertEquals(SNAPSHOT, command.schemaBefore());
         assertEquals(Map.of("users", 200_000L), command.baseline());
+        // users is changed by the migration's statement and its backfill; orders is not.
+        assertEquals(List.of("public.orders"), command.unchangedTables());
 
         Decision d = Transition.onResult(
                 s,
@@ -476,7 +480,8 @@ class TransitionTest {
                 List.of(),
                 4,
                 3,
-                false);
+                false,
+                List.of());
         Decision d = Transition.onResult(s, redoOnly, "r", T0);
 
         assertEquals(Phase.IMPLEMENT, d.phase());
@@ -618,12 +623,79 @@ class TransitionTest {
                 "stop");
         MigrationState start = new MigrationState("m1", stop, null, 0, new Evidence(), T0);
         MigrationState s = atStep(after(start, Transition.start(start, T0)), "production.verify");
-        assertFalse(s.steps().stream().anyMatch(st -> st.id().equals("production.rollback")));
 
         Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
 
         assertEquals(Phase.FAILED, d.phase());
         assertTrue(d.commands().isEmpty());
+    }
+
+    static MigrationState completed() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        while (!s.phase().isTerminal()) {
+            s = after(s, Transition.onResult(s, success(s), "r", T0));
+        }
+        return s;
+    }
+
+    @Test
+    void anOperatorRollsACompletedMigrationBackAndItEndsRolledBack() {
+        MigrationState s = completed();
+        assertEquals(Phase.COMPLETED, s.phase());
+
+        Decision d = Transition.rollbackRequested(s, "alice@example.com", "checkout errors since 14:02", T0);
+
+        assertEquals(Phase.ROLLING_BACK, d.phase());
+        RollBackTarget command =
+                assertInstanceOf(RollBackTarget.class, d.commands().get(0));
+        assertEquals("down", command.method(), "staging proved the downs");
+        assertEquals("alice@example.com", d.evidence().rollbackRequest.get("requestedBy"));
+        MigrationPhaseChanged changed =
+                assertInstanceOf(MigrationPhaseChanged.class, d.events().get(0));
+        assertEquals(Phase.COMPLETED, changed.from());
+        assertTrue(changed.reason().contains("asked by alice@example.com: checkout errors since 14:02"));
+        s = after(s, d);
+
+        d = Transition.onResult(
+                s,
+                new TargetRolledBack(
+                        "m1/production.rollback",
+                        "m1",
+                        "production.rollback",
+                        "production",
+                        "down",
+                        true,
+                        List.of(),
+                        Map.of("users", 200_000L),
+                        30),
+                "r",
+                T0);
+
+        assertEquals(Phase.ROLLED_BACK, d.phase());
+        assertTrue(d.events().stream().anyMatch(MigrationRolledBack.class::isInstance));
+        assertFalse(d.events().stream().anyMatch(MigrationFailed.class::isInstance));
+        assertEquals(
+                "production was rolled back already: see the report",
+                Transition.rollbackRequested(after(s, d), "bob", "again", T0).note());
+    }
+
+    @Test
+    void aRollbackIsRefusedWhileTheMigrationRunsOrWhenProductionWasNotChanged() {
+        MigrationState running = atStep(after(fresh(), Transition.start(fresh(), T0)), "production.apply");
+        Decision d = Transition.rollbackRequested(running, "alice", "why", T0);
+        assertFalse(d.changed());
+        assertTrue(d.note().contains("still running"), d.note());
+
+        MigrationState failedOnStaging = after(
+                running,
+                Transition.onResult(
+                        atStep(after(fresh(), Transition.start(fresh(), T0)), "staging.apply"),
+                        new StepFailed("m1/staging.apply", "m1", "staging.apply", "staging", "no", null),
+                        "r",
+                        T0));
+        d = Transition.rollbackRequested(failedOnStaging, "alice", "why", T0);
+        assertFalse(d.changed());
+        assertTrue(d.note().contains("changed nothing on production"), d.note());
     }
 
     @Test
