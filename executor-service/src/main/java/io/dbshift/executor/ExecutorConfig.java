@@ -39,6 +39,14 @@ public interface ExecutorConfig {
     @WithDefault("${user.home}/.dbshift/backups")
     java.nio.file.Path backupDir();
 
+    /**
+     * What {@code production.backup} dumps: {@code database}, the whole database (its archive can put it back), or
+     * {@code tables}, only the tables the migration changes or checks, for a database too large to dump whole before
+     * every migration (its archive proves those rows can be had again, but a rollback by restore is then by hand).
+     */
+    @WithDefault("database")
+    String backupScope();
+
     /** The longest a single backfill batch may run. */
     @WithDefault("60s")
     String batchStatementTimeout();

@@ -4,6 +4,7 @@ import io.dbshift.analysis.replay.AnalysisException;
 import io.dbshift.analysis.replay.PgTools;
 import io.dbshift.analysis.replay.ScratchDatabase;
 import io.dbshift.analysis.replay.Server;
+import io.dbshift.contracts.Identifiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,7 +68,10 @@ public final class Backup {
             long databaseBytes,
             long dumpMillis,
             long restoreMillis,
-            String restoredInto) {
+            String restoredInto,
+            boolean wholeDatabase,
+            List<String> tables) {
+
         public long rows() {
             return rowCounts.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -78,8 +82,19 @@ public final class Backup {
      * naming the program and its error, when any part fails; a failed backup leaves no archive under that name.
      */
     public static Verified take(Server target, Path archive, Consumer<String> progress) {
+        return take(target, archive, List.of(), progress);
+    }
+
+    /**
+     * Backs up only {@code tables} (those of them that exist), for a database too large to dump whole before every
+     * migration: their definitions and rows. The test restore loads their rows into a scratch copy of the target's
+     * schema. Such an archive proves the rows can be had again, but it cannot put the database back by itself. With
+     * no table given, the whole database.
+     */
+    public static Verified take(Server target, Path archive, List<String> tables, Consumer<String> progress) {
         Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
         Map<String, Long> counts;
+        List<String> scope = List.of();
         long databaseBytes;
         int major;
         long started = System.nanoTime();
@@ -101,17 +116,24 @@ public final class Backup {
                 databaseBytes = rs.getLong(2);
             }
             progress.accept("counting the rows of " + target + " in the backup's snapshot");
-            counts = count(snapshot);
-            progress.accept(
-                    "pg_dump -Fc of " + target + " (" + databaseBytes / (1024 * 1024) + " MB on disk) into " + archive);
-            PgTools.run(
-                    List.of(
-                            PgTools.locate("pg_dump", major).toString(),
-                            "--format=custom",
-                            "--snapshot=" + id,
-                            "--file=" + partial),
-                    target.environment(),
-                    "pg_dump of " + target);
+            List<String> dump = new ArrayList<>(List.of(
+                    PgTools.locate("pg_dump", major).toString(),
+                    "--format=custom",
+                    "--snapshot=" + id,
+                    "--file=" + partial));
+            if (tables.isEmpty()) {
+                counts = count(snapshot);
+            } else {
+                scope = existing(snapshot, tables);
+                counts = count(snapshot, scope);
+                scope.forEach(t -> dump.add("--table=" + Identifiers.quote(t)));
+                if (scope.isEmpty()) {
+                    dump.add("--schema-only"); // none of them exists yet: the schema is all there is to keep
+                }
+            }
+            progress.accept("pg_dump -Fc of " + (tables.isEmpty() ? target.toString() : scope + " of " + target) + " ("
+                    + databaseBytes / (1024 * 1024) + " MB on disk) into " + archive);
+            PgTools.run(dump, target.environment(), "pg_dump of " + target);
             snapshot.commit();
         } catch (SQLException e) {
             deleteQuietly(partial);
@@ -127,7 +149,25 @@ public final class Backup {
             deleteQuietly(partial);
             throw new AnalysisException("cannot name the backup " + archive + ": " + e, e);
         }
-        return verify(target, archive, counts, databaseBytes, dumpMillis, major, progress);
+        return verify(
+                target, archive, counts, databaseBytes, dumpMillis, major, tables.isEmpty() ? null : scope, progress);
+    }
+
+    /** The given tables that exist, as {@code schema.table}. */
+    private static List<String> existing(Connection connection, List<String> tables) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT n.nspname || '.' || c.relname FROM"
+                + " pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+            for (String table : tables) {
+                ps.setString(1, Identifiers.quote(table));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !found.contains(rs.getString(1))) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**
@@ -141,6 +181,23 @@ public final class Backup {
             long databaseBytes,
             long dumpMillis,
             int serverMajor,
+            Consumer<String> progress) {
+        return verify(server, archive, expected, databaseBytes, dumpMillis, serverMajor, null, progress);
+    }
+
+    /**
+     * @param tables for an archive of some tables only: the tables, whose rows are loaded into a scratch copy of
+     *     {@code server}'s schema (its foreign keys dropped and the tables' user triggers disabled there, so rows load
+     *     without the rest of the data); null for a whole-database archive
+     */
+    static Verified verify(
+            Server server,
+            Path archive,
+            Map<String, Long> expected,
+            long databaseBytes,
+            long dumpMillis,
+            int serverMajor,
+            List<String> tables,
             Consumer<String> progress) {
         long bytes;
         String sha256;
@@ -173,14 +230,20 @@ public final class Backup {
         String scratchName;
         try (ScratchDatabase scratch = ScratchDatabase.create(server)) {
             scratchName = scratch.name();
+            List<String> restore = new ArrayList<>(List.of(
+                    PgTools.locate("pg_restore", serverMajor).toString(),
+                    "--exit-on-error",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--dbname=" + scratch.name()));
+            if (tables != null && !tables.isEmpty()) {
+                scratch.copySchemaOf(server);
+                prepareForRows(scratch, tables);
+                restore.add("--data-only");
+            }
+            restore.add(archive.toString());
             PgTools.run(
-                    List.of(
-                            PgTools.locate("pg_restore", serverMajor).toString(),
-                            "--exit-on-error",
-                            "--no-owner",
-                            "--no-privileges",
-                            "--dbname=" + scratch.name(),
-                            archive.toString()),
+                    restore,
                     scratch.server().environment(),
                     "the test restore of " + archive.getFileName() + " into " + scratch.name());
             try (Connection c = scratch.connect()) {
@@ -211,7 +274,31 @@ public final class Backup {
                 databaseBytes,
                 dumpMillis,
                 restoreMillis,
-                scratchName);
+                scratchName,
+                tables == null,
+                tables == null ? List.of() : List.copyOf(tables));
+    }
+
+    /** In a scratch copy of the schema: no foreign keys, and the tables' own triggers off, so their rows load alone. */
+    private static void prepareForRows(ScratchDatabase scratch, List<String> tables) {
+        try (Connection c = scratch.connect();
+                Statement s = c.createStatement()) {
+            List<String> drops = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass,"
+                    + " conname) FROM pg_constraint WHERE contype = 'f'")) {
+                while (rs.next()) {
+                    drops.add(rs.getString(1));
+                }
+            }
+            for (String drop : drops) {
+                s.execute(drop);
+            }
+            for (String table : tables) {
+                s.execute("ALTER TABLE " + Identifiers.quote(table) + " DISABLE TRIGGER USER");
+            }
+        } catch (SQLException e) {
+            throw new AnalysisException("cannot prepare the scratch copy for the tables' rows: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -264,6 +351,20 @@ public final class Backup {
         } catch (SQLException e) {
             throw new AnalysisException("cannot count the rows of the restored " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Exact row counts of the given tables ({@code schema.table}), read in the connection's current snapshot. */
+    static Map<String, Long> count(Connection connection, List<String> names) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Statement s = connection.createStatement()) {
+            for (String table : names) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Identifiers.quote(table))) {
+                    rs.next();
+                    counts.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return counts;
     }
 
     /** Exact row counts of every table a backup holds, read in the connection's current snapshot. */

@@ -50,31 +50,7 @@ public final class RollbackRehearsal {
             long downMillis,
             long redoMillis,
             boolean comparedWithBefore,
-            List<String> tablesChecksummed) {
-
-        public Result(
-                Verdict verdict,
-                List<String> irreversibleVersions,
-                Rehearsal.Refusal refusal,
-                List<String> differences,
-                Map<String, Long> rowCounts,
-                List<String> locks,
-                long downMillis,
-                long redoMillis,
-                boolean comparedWithBefore) {
-            this(
-                    verdict,
-                    irreversibleVersions,
-                    refusal,
-                    differences,
-                    rowCounts,
-                    locks,
-                    downMillis,
-                    redoMillis,
-                    comparedWithBefore,
-                    List.of());
-        }
-    }
+            List<String> tablesChecksummed) {}
 
     private RollbackRehearsal() {}
 
@@ -109,7 +85,16 @@ public final class RollbackRehearsal {
                 .toList();
         if (!irreversible.isEmpty()) {
             return new Result(
-                    Verdict.IRREVERSIBLE, irreversible, null, List.of(), Map.of(), List.of(), 0, 0, before != null);
+                    Verdict.IRREVERSIBLE,
+                    irreversible,
+                    null,
+                    List.of(),
+                    Map.of(),
+                    List.of(),
+                    0,
+                    0,
+                    before != null,
+                    List.of());
         }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
@@ -129,7 +114,8 @@ public final class RollbackRehearsal {
                             List.of(),
                             millis(t0),
                             0,
-                            before != null);
+                            before != null,
+                            List.of());
                 }
             }
             long downMillis = millis(t0);
@@ -140,7 +126,17 @@ public final class RollbackRehearsal {
                             .map(SchemaDiff.Entry::toString)
                             .toList();
             if (!left.isEmpty()) {
-                return new Result(Verdict.DOWN_INCOMPLETE, List.of(), null, left, Map.of(), locks, downMillis, 0, true);
+                return new Result(
+                        Verdict.DOWN_INCOMPLETE,
+                        List.of(),
+                        null,
+                        left,
+                        Map.of(),
+                        locks,
+                        downMillis,
+                        0,
+                        true,
+                        List.of());
             }
             Map<String, Long> counts = new LinkedHashMap<>();
             List<String> changed = new ArrayList<>();
@@ -189,7 +185,8 @@ public final class RollbackRehearsal {
                             locks,
                             downMillis,
                             millis(t1),
-                            before != null);
+                            before != null,
+                            List.copyOf(sums.keySet()));
                 }
             }
             long redoMillis = millis(t1);

@@ -61,6 +61,7 @@ class BackupTest {
         assertEquals(64, backup.sha256().length());
         assertEquals(Map.of("public.users", 5000L, "billing.invoices", 1200L, "public.Audit", 0L), backup.rowCounts());
         assertEquals(6200, backup.rows());
+        assertTrue(backup.wholeDatabase());
         assertTrue(backup.entries() >= 8, "tables, their data, keys and the schema: " + backup.entries());
         assertTrue(backup.databaseBytes() > 0);
         // The scratch database the proof restored into is gone.
@@ -166,6 +167,23 @@ class BackupTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    @Test
+    void onlyTheAffectedTablesOfALargeDatabaseAreBackedUpAndTheirRowsProvenInACopyOfTheSchema() throws Exception {
+        Backup.Verified backup = Backup.take(
+                target, dir.resolve("tables.dump"), List.of("billing.invoices", "not_created_yet"), line -> {});
+
+        // invoices references users, which is not in the archive: the proof loads its rows all the same.
+        assertEquals(Map.of("billing.invoices", 1200L), backup.rowCounts());
+        assertEquals(List.of("billing.invoices"), backup.tables());
+        assertFalse(backup.wholeDatabase());
+        assertEquals(0, databasesNamed(backup.restoredInto()));
+
+        Backup.Verified nothingYet =
+                Backup.take(target, dir.resolve("none-yet.dump"), List.of("not_created_yet"), line -> {});
+        assertEquals(Map.of(), nothingYet.rowCounts(), "no affected table exists yet: the schema only");
+        assertFalse(nothingYet.wholeDatabase(), "a schema-only archive must never be restored over the database");
     }
 
     @Test

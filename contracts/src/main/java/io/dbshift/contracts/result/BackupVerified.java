@@ -1,5 +1,6 @@
 package io.dbshift.contracts.result;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,6 +8,9 @@ import java.util.Map;
  * and the rows per table in the backup's snapshot, which the test restore matched exactly.
  *
  * @param restoredInto the scratch database the test restore went into, dropped since
+ * @param wholeDatabase the archive holds the whole database, so restoring it puts the database back
+ * @param tables when not the whole database, the only tables backed up (none: they did not exist yet, and the archive
+ *     holds the schema)
  */
 public record BackupVerified(
         String commandId,
@@ -21,5 +25,12 @@ public record BackupVerified(
         long databaseBytes,
         long dumpMillis,
         long restoreMillis,
-        String restoredInto)
-        implements StepResult {}
+        String restoredInto,
+        boolean wholeDatabase,
+        List<String> tables)
+        implements StepResult {
+
+    public BackupVerified {
+        tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+}

@@ -40,7 +40,8 @@ public final class KeysetBackfill {
     /**
      * The smallest batch once the application works beside the backfill. Every commit flushes the write-ahead log
      * written before it, the backfill's included, so the application's commits wait for the batch's WAL: 50 rows is
-     * about a millisecond of it on a disk that writes synchronously at 40 MB/s.
+     * about a millisecond of it on a disk that writes synchronously at 40 MB/s. 25 kept the application's p99 within
+     * 1.5 times its baseline in four runs of five, 50 in two (docs/benchmarks.md).
      */
     static final int MIN_CONTENDED_BATCH = 25;
 

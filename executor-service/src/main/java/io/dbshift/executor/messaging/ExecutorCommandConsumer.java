@@ -316,7 +316,11 @@ public class ExecutorCommandConsumer {
                 .resolve(server.database() + "-" + command.migrationId().replaceAll("[^A-Za-z0-9_.-]", "_") + ".dump");
         Backup.Verified backup;
         try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
-            backup = Backup.take(server, archive, line -> LOG.infof("%s: %s", command.commandId(), line));
+            backup = Backup.take(
+                    server,
+                    archive,
+                    "tables".equals(config.backupScope()) ? command.affectedTables() : List.of(),
+                    line -> LOG.infof("%s: %s", command.commandId(), line));
         }
         return new BackupVerified(
                 command.commandId(),
@@ -331,7 +335,9 @@ public class ExecutorCommandConsumer {
                 backup.databaseBytes(),
                 backup.dumpMillis(),
                 backup.restoreMillis(),
-                backup.restoredInto());
+                backup.restoredInto(),
+                backup.wholeDatabase(),
+                backup.tables());
     }
 
     private Server server(String name) {

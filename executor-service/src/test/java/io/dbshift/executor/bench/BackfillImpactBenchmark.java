@@ -160,7 +160,8 @@ public final class BackfillImpactBenchmark {
     static Load pgbench(LocalPostgres postgres, Path script, int clients, int rate, int seconds, Work work)
             throws Exception {
         Path logs = Files.createTempDirectory("dbshift-pgbench");
-        int duration = work == null ? seconds : 120;
+        // Beside work, pgbench runs until the work ends (it is stopped then), however long that is.
+        int duration = work == null ? seconds : 3600;
         List<String> command = new ArrayList<>(List.of(
                 "/usr/lib/postgresql/15/bin/pgbench",
                 "-h",

@@ -202,7 +202,8 @@ public final class Transition {
                 long rows = backup.rowCounts().values().stream()
                         .mapToLong(Long::longValue)
                         .sum();
-                summary = backup.archive() + ": " + backup.bytes() / 1024 + " KiB, sha256 " + backup.sha256()
+                summary = (backup.wholeDatabase() ? "" : "tables " + String.join(", ", backup.tables()) + " only, ")
+                        + backup.archive() + ": " + backup.bytes() / 1024 + " KiB, sha256 " + backup.sha256()
                         + ", " + backup.entries() + " entries; restored into a scratch database with the same "
                         + rows + " rows in " + backup.rowCounts().size() + " tables";
                 finish(evidence, step, "succeeded", summary, resultEventId, now);
@@ -214,6 +215,7 @@ public final class Transition {
                 proof.put("bytes", backup.bytes());
                 proof.put("sha256", backup.sha256());
                 proof.put("entries", backup.entries());
+                proof.put("scope", backup.wholeDatabase() ? "database" : "tables " + backup.tables());
                 proof.put("tablesRestored", backup.rowCounts().size());
                 proof.put("rowsRestored", rows);
                 proof.put("dumpMillis", backup.dumpMillis());
@@ -440,7 +442,7 @@ public final class Transition {
                         step.id(),
                         step.target(),
                         state.request().migrations());
-            case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target());
+            case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target(), baselineTables(state));
             case ROLLBACK -> {
                 String method = rollbackMethod(state.evidence(), step.target());
                 BackupVerified backup = state.evidence().backups.get(step.target());
@@ -509,7 +511,9 @@ public final class Transition {
                 && evidence.schemasBefore.containsKey(target)) {
             return "down";
         }
-        if (evidence.backups.containsKey(target) && evidence.schemasBefore.containsKey(target)) {
+        if (evidence.backups.containsKey(target)
+                && evidence.backups.get(target).wholeDatabase()
+                && evidence.schemasBefore.containsKey(target)) {
             return "restore";
         }
         return null;

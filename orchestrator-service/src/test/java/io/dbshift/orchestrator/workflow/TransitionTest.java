@@ -125,7 +125,9 @@ class TransitionTest {
                     52_000_000,
                     1_500,
                     2_100,
-                    "dbshift_scratch_0a1b2c3d4e5f");
+                    "dbshift_scratch_0a1b2c3d4e5f",
+                    true,
+                    List.of());
         } else if (c instanceof ApplyMigration) {
             return new MigrationApplied(id, "m1", step, target, List.of("2"), "2", 80, SNAPSHOT);
         } else if (c instanceof RehearseRollback) {
@@ -517,20 +519,7 @@ class TransitionTest {
                 d.events().stream().anyMatch(MaintenanceModeChanged.class::isInstance), "no restore, no maintenance");
         s = after(s, d);
 
-        d = Transition.onResult(
-                s,
-                new TargetRolledBack(
-                        "m1/production.rollback",
-                        "m1",
-                        "production.rollback",
-                        "production",
-                        "down",
-                        true,
-                        List.of(),
-                        Map.of("users", 200_000L),
-                        40),
-                "r",
-                T0);
+        d = Transition.onResult(s, rolledBack("down", Map.of("users", 200_000L), 40), "r", T0);
 
         assertEquals(Phase.FAILED, d.phase());
         MigrationRolledBack rolledBack = d.events().stream()
@@ -587,20 +576,7 @@ class TransitionTest {
         assertTrue(on.on());
         s = after(s, d);
 
-        d = Transition.onResult(
-                s,
-                new TargetRolledBack(
-                        "m1/production.rollback",
-                        "m1",
-                        "production.rollback",
-                        "production",
-                        "restore",
-                        true,
-                        List.of(),
-                        Map.of("public.users", 200_000L),
-                        900),
-                "r",
-                T0);
+        d = Transition.onResult(s, rolledBack("restore", Map.of("public.users", 200_000L), 900), "r", T0);
 
         assertEquals(Phase.FAILED, d.phase());
         assertTrue(d.events().stream().anyMatch(e -> e instanceof MaintenanceModeChanged m && !m.on()));
@@ -630,6 +606,20 @@ class TransitionTest {
         assertTrue(d.commands().isEmpty());
     }
 
+    /** The executor's answer to a rollback that verified. */
+    static TargetRolledBack rolledBack(String method, Map<String, Long> rowCounts, long millis) {
+        return new TargetRolledBack(
+                "m1/production.rollback",
+                "m1",
+                "production.rollback",
+                "production",
+                method,
+                true,
+                List.of(),
+                rowCounts,
+                millis);
+    }
+
     static MigrationState completed() {
         MigrationState s = after(fresh(), Transition.start(fresh(), T0));
         while (!s.phase().isTerminal()) {
@@ -656,20 +646,7 @@ class TransitionTest {
         assertTrue(changed.reason().contains("asked by alice@example.com: checkout errors since 14:02"));
         s = after(s, d);
 
-        d = Transition.onResult(
-                s,
-                new TargetRolledBack(
-                        "m1/production.rollback",
-                        "m1",
-                        "production.rollback",
-                        "production",
-                        "down",
-                        true,
-                        List.of(),
-                        Map.of("users", 200_000L),
-                        30),
-                "r",
-                T0);
+        d = Transition.onResult(s, rolledBack("down", Map.of("users", 200_000L), 30), "r", T0);
 
         assertEquals(Phase.ROLLED_BACK, d.phase());
         assertTrue(d.events().stream().anyMatch(MigrationRolledBack.class::isInstance));
