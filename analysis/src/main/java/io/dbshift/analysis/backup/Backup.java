@@ -143,14 +143,38 @@ public final class Backup {
             throw e;
         }
         long dumpMillis = (System.nanoTime() - started) / 1_000_000;
+        // Proven under its partial name: an archive that fails its proof never bears the final one.
+        Verified proven;
         try {
+            proven = verify(
+                    target,
+                    partial,
+                    counts,
+                    databaseBytes,
+                    dumpMillis,
+                    major,
+                    tables.isEmpty() ? null : scope,
+                    progress);
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(partial);
             throw new AnalysisException("cannot name the backup " + archive + ": " + e, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
         }
-        return verify(
-                target, archive, counts, databaseBytes, dumpMillis, major, tables.isEmpty() ? null : scope, progress);
+        return new Verified(
+                archive,
+                proven.bytes(),
+                proven.sha256(),
+                proven.entries(),
+                proven.rowCounts(),
+                proven.databaseBytes(),
+                proven.dumpMillis(),
+                proven.restoreMillis(),
+                proven.restoredInto(),
+                proven.wholeDatabase(),
+                proven.tables());
     }
 
     /** The given tables that exist, as {@code schema.table}. */
@@ -302,16 +326,29 @@ public final class Backup {
     }
 
     /**
-     * Puts the database back as the archive holds it: the archive's SHA-256 checked against the one recorded when it was
-     * taken, the database dropped (its sessions ended: {@code DROP DATABASE … WITH (FORCE)}) and created again from the
-     * archive with {@code pg_restore --create --exit-on-error}, owners, privileges and database settings included. Needs
-     * the right to drop and create the database, and PostgreSQL 13 or newer. Everything written since the backup is
-     * lost: this is the rollback of last resort, run with the application stopped.
+     * What a restore left: the restored database's row counts, and the name the replaced database is kept under.
      *
-     * @return rows per table of the restored database
+     * @param keptAs the database as it was before the restore, renamed and closed to connections; drop it by hand
+     *     once it is no longer needed
      */
-    public static Map<String, Long> restore(
-            Server target, Path archive, String expectedSha256, Consumer<String> progress) {
+    public record Restored(Map<String, Long> rowCounts, String keptAs) {}
+
+    /**
+     * Puts the database back as the archive holds it, without ever leaving it missing:
+     *
+     * <ol>
+     *   <li>the archive's SHA-256 is checked against the one recorded when it was taken;
+     *   <li>it is restored into a new database beside the target, with the target's owner, encoding, locale and
+     *       settings, owners and privileges included ({@code pg_restore --exit-on-error}), and its rows counted. A
+     *       failure here drops the new database and leaves the target untouched;
+     *   <li>then the target is closed to new connections, its sessions are ended, it is renamed {@code <name>_replaced_<
+     *       time>} and kept, and the new database takes its name.
+     * </ol>
+     *
+     * Everything written since the backup is gone from the target (it is in the kept database): this is the rollback of
+     * last resort, run with the application stopped. Needs CREATEDB and ownership of the target (or a superuser).
+     */
+    public static Restored restore(Server target, Path archive, String expectedSha256, Consumer<String> progress) {
         try {
             String sha = sha256(archive);
             if (!sha.equals(expectedSha256)) {
@@ -323,33 +360,128 @@ public final class Backup {
             throw new AnalysisException("cannot read the backup " + archive + ": " + e + ". Nothing was restored.", e);
         }
         Server admin = target.withDatabase("postgres");
+        String name = target.database();
+        String side = shorten(name, "_dbshift_restoring");
+        String kept = shorten(
+                name,
+                "_replaced_"
+                        + java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+                                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")));
         int major;
+        List<String> settings = new ArrayList<>();
         try (Connection c = connect(admin);
                 Statement s = c.createStatement()) {
             major = c.getMetaData().getDatabaseMajorVersion();
-            progress.accept("dropping " + target + " to restore it from " + archive.getFileName());
-            s.execute("DROP DATABASE IF EXISTS " + quote(target.database()) + " WITH (FORCE)");
+            String owner;
+            String like;
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_get_userbyid(datdba),"
+                    + " pg_encoding_to_char(encoding), datcollate, datctype, oid FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new AnalysisException("there is no database " + name + " on " + admin + " to restore");
+                    }
+                    owner = rs.getString(1);
+                    like = " ENCODING '" + rs.getString(2) + "' LC_COLLATE '"
+                            + rs.getString(3).replace("'", "''") + "' LC_CTYPE '"
+                            + rs.getString(4).replace("'", "''") + "'";
+                    long oid = rs.getLong(5);
+                    try (ResultSet set = s.executeQuery("SELECT unnest(setconfig) FROM pg_db_role_setting WHERE"
+                            + " setrole = 0 AND setdatabase = " + oid)) {
+                        while (set.next()) {
+                            settings.add(set.getString(1));
+                        }
+                    }
+                }
+            }
+            s.execute("DROP DATABASE IF EXISTS " + quote(side) + " WITH (FORCE)"); // a leftover of a failed restore
+            s.execute("CREATE DATABASE " + quote(side) + " OWNER " + quote(owner) + " TEMPLATE template0" + like);
+            for (String setting : settings) {
+                int eq = setting.indexOf('=');
+                s.execute("ALTER DATABASE " + quote(side) + " SET " + quote(setting.substring(0, eq)) + " = '"
+                        + setting.substring(eq + 1).replace("'", "''") + "'");
+            }
         } catch (SQLException e) {
+            dropQuietly(admin, side);
             throw new AnalysisException(
-                    "cannot drop " + target + " to restore it: " + e.getMessage()
-                            + ". Nothing was restored, and the database is as it was.",
+                    "cannot prepare the restore of " + target + ": " + e.getMessage() + ". Nothing was restored, and "
+                            + name + " is as it was.",
                     e);
         }
-        PgTools.run(
-                List.of(
-                        PgTools.locate("pg_restore", major).toString(),
-                        "--create",
-                        "--exit-on-error",
-                        "--dbname=postgres",
-                        archive.toString()),
-                admin.environment(),
-                "the restore of " + target + " from " + archive.getFileName()
-                        + " (the database was dropped: restore it by hand with pg_restore --create -d postgres "
-                        + archive + ")");
-        try (Connection c = connect(target)) {
-            return count(c);
+        Map<String, Long> counts;
+        try {
+            progress.accept("restoring " + archive.getFileName() + " into " + side + ", beside " + name);
+            PgTools.run(
+                    List.of(
+                            PgTools.locate("pg_restore", major).toString(),
+                            "--exit-on-error",
+                            "--dbname=" + side,
+                            archive.toString()),
+                    target.withDatabase(side).environment(),
+                    "the restore of " + archive.getFileName() + " into " + side);
+            try (Connection c = connect(target.withDatabase(side))) {
+                counts = count(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            dropQuietly(admin, side);
+            throw new AnalysisException(e.getMessage() + ". " + name + " was not touched.", e);
+        }
+        try (Connection c = connect(admin);
+                Statement s = c.createStatement()) {
+            progress.accept("swapping: " + name + " is kept as " + kept + ", the restored copy takes its name");
+            s.execute("ALTER DATABASE " + quote(name) + " ALLOW_CONNECTIONS false");
+            try {
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM"
+                        + " pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+                    ps.setString(1, name);
+                    ps.execute();
+                }
+                renameWhenFree(s, name, kept);
+            } catch (SQLException e) {
+                s.execute("ALTER DATABASE " + quote(name) + " ALLOW_CONNECTIONS true");
+                throw e;
+            }
+            s.execute("ALTER DATABASE " + quote(side) + " RENAME TO " + quote(name));
         } catch (SQLException e) {
-            throw new AnalysisException("cannot count the rows of the restored " + target + ": " + e.getMessage(), e);
+            throw new AnalysisException(
+                    "the restored copy " + side + " is ready, but it could not take the place of " + name + ": "
+                            + e.getMessage() + ". Swap them by hand (ALTER DATABASE … RENAME TO …)",
+                    e);
+        }
+        return new Restored(counts, kept);
+    }
+
+    /** Renames a database whose sessions were just ended; a backend still exiting is waited for, a few seconds at most. */
+    private static void renameWhenFree(Statement s, String from, String to) throws SQLException {
+        for (int i = 0; ; i++) {
+            try {
+                s.execute("ALTER DATABASE " + quote(from) + " RENAME TO " + quote(to));
+                return;
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState()) || i >= 50) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String shorten(String name, String suffix) {
+        int room = 63 - suffix.length();
+        return (name.length() > room ? name.substring(0, room) : name) + suffix;
+    }
+
+    private static void dropQuietly(Server admin, String database) {
+        try (Connection c = connect(admin);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+        } catch (SQLException | RuntimeException e) {
+            // a half-restored copy beside the target; the next restore drops it first
         }
     }
 

@@ -214,26 +214,36 @@ public final class RollbackRehearsal {
      * What a real rollback did.
      *
      * @param refusal PostgreSQL's refusal of a down statement: then nothing was rolled back
-     * @param differences what differs from before the migration: schema objects, then row counts
+     * @param differences how the schema differs from the one before the migration; empty when the rollback verifies
+     * @param rowCounts rows of the given tables just before the down scripts and just after, as {@code [before, after]}:
+     *     on a live database the counts before the migration have moved on, so these say what the downs themselves did
      */
-    public record RolledBack(Rehearsal.Refusal refusal, List<String> differences, Map<String, Long> rowCounts) {}
+    public record RolledBack(Rehearsal.Refusal refusal, List<String> differences, Map<String, long[]> rowCounts) {}
 
     /**
      * Rolls the migrations back for real: their down scripts, newest first, in one transaction together with the
      * removal of their versions from {@code historyTable} (so they can be applied again later), committed only when
-     * every statement ran. Then compares the schema with {@code before} and the row counts with {@code baseline}.
-     * {@code CONCURRENTLY} is left out as in the rehearsal: the statements are the ones the rehearsal proved.
+     * every statement ran. Then compares the schema with {@code before}. The rows of {@code tables} are counted in the
+     * transaction before and after the downs. {@code CONCURRENTLY} is left out as in the rehearsal: the statements are
+     * the ones the rehearsal proved.
      */
     public static RolledBack rollBack(
             Connection connection,
             List<Reversible> migrations,
             SchemaSnapshot before,
-            Map<String, Long> baseline,
+            java.util.Collection<String> tables,
             String historyTable)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        Map<String, long[]> counts = new LinkedHashMap<>();
         try {
+            for (String table : tables) {
+                Long n = count(connection, table);
+                if (n != null) {
+                    counts.put(table, new long[] {n, -1});
+                }
+            }
             for (int i = migrations.size() - 1; i >= 0; i--) {
                 Rehearsal.Refusal refused = run(connection, migrations.get(i).down());
                 if (refused != null) {
@@ -241,13 +251,18 @@ public final class RollbackRehearsal {
                     return new RolledBack(refused, List.of(), Map.of());
                 }
             }
+            for (Map.Entry<String, long[]> e : counts.entrySet()) {
+                Long n = count(connection, e.getKey());
+                e.getValue()[1] = n == null ? -1 : n;
+            }
+            String history = Identifiers.quote(historyTable);
             try (java.sql.PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                exists.setString(1, historyTable);
+                exists.setString(1, history);
                 try (ResultSet rs = exists.executeQuery()) {
                     rs.next();
                     if (rs.getBoolean(1)) {
                         try (java.sql.PreparedStatement delete =
-                                connection.prepareStatement("DELETE FROM " + historyTable + " WHERE version = ?")) {
+                                connection.prepareStatement("DELETE FROM " + history + " WHERE version = ?")) {
                             for (Reversible m : migrations) {
                                 delete.setString(1, m.up().version());
                                 delete.addBatch();
@@ -264,21 +279,9 @@ public final class RollbackRehearsal {
             }
             connection.setAutoCommit(autoCommit);
         }
-        List<String> differences =
-                new ArrayList<>(SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
-                        .map(SchemaDiff.Entry::toString)
-                        .toList());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : baseline.entrySet()) {
-            Long n = count(connection, e.getKey());
-            if (n != null) {
-                counts.put(e.getKey(), n);
-                if (!n.equals(e.getValue())) {
-                    differences.add(e.getKey() + " has " + n + " rows after the rollback, " + e.getValue()
-                            + " before the migration");
-                }
-            }
-        }
+        List<String> differences = SchemaDiff.between(before, SchemaSnapshotter.take(connection)).stream()
+                .map(SchemaDiff.Entry::toString)
+                .toList();
         return new RolledBack(null, differences, counts);
     }
 

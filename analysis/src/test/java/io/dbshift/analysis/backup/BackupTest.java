@@ -132,9 +132,16 @@ class BackupTest {
             s.execute("DELETE FROM billing.invoices WHERE id > 100");
         }
 
-        Map<String, Long> restored = Backup.restore(target, backup.archive(), backup.sha256(), line -> {});
+        Backup.Restored restored = Backup.restore(target, backup.archive(), backup.sha256(), line -> {});
 
-        assertEquals(backup.rowCounts(), restored);
+        assertEquals(backup.rowCounts(), restored.rowCounts());
+        // The database as it was before the restore is kept, renamed: nothing is lost for good.
+        assertTrue(restored.keptAs().startsWith("backup_test_replaced_"), restored.keptAs());
+        assertEquals(1, databasesNamed(restored.keptAs()));
+        try (Connection c = postgres.connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE \"" + restored.keptAs() + "\"");
+        }
         try (Connection c = postgres.connect("backup_test");
                 Statement s = c.createStatement()) {
             assertEquals(1200, count(s, "SELECT count(*) FROM billing.invoices"));

@@ -128,11 +128,12 @@ class RollbackRehearsalTest {
         sql("INSERT INTO dbshift_schema_history VALUES ('1'), ('2')");
 
         RollbackRehearsal.RolledBack r =
-                RollbackRehearsal.rollBack(connection, last, before, baseline, "dbshift_schema_history");
+                RollbackRehearsal.rollBack(connection, last, before, baseline.keySet(), "dbshift_schema_history");
 
         assertNull(r.refusal());
         assertEquals(List.of(), r.differences());
-        assertEquals(Map.of("users", 100L, "orders", 10L), r.rowCounts());
+        assertEquals(100, r.rowCounts().get("users")[0], "counted before the downs");
+        assertEquals(100, r.rowCounts().get("users")[1], "and after");
         assertEquals(0, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
         assertEquals(1, count("SELECT count(*) FROM dbshift_schema_history"), "version 2 removed, 1 kept");
     }
@@ -145,7 +146,7 @@ class RollbackRehearsalTest {
         });
 
         RollbackRehearsal.RolledBack r =
-                RollbackRehearsal.rollBack(connection, last, before, baseline, "dbshift_schema_history");
+                RollbackRehearsal.rollBack(connection, last, before, baseline.keySet(), "dbshift_schema_history");
 
         assertEquals("42703", r.refusal().sqlState());
         assertEquals(

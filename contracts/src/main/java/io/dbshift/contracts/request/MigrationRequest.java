@@ -17,8 +17,9 @@ import java.util.List;
  * @param notifications who to tell (optional)
  * @param irreversible an operator's acceptance that the migration may reach production although its rollback does not
  *     exist or failed on staging (optional)
- * @param onFailedVerification {@code rollback} (the default): when production's checks fail, roll production back and
- *     verify the rollback; {@code stop}: leave production as it is for an operator
+ * @param onFailedVerification {@code rollback} (the default): when production's checks fail, roll production back by
+ *     the down scripts staging proved, and verify the rollback; {@code restore}: the same, or else restore production
+ *     from its verified backup, losing every write since; {@code stop}: leave production as it is for an operator
  */
 public record MigrationRequest(
         String name,
@@ -61,6 +62,11 @@ public record MigrationRequest(
     /** Roll production back when its checks fail, unless the request says {@code stop}. */
     public boolean rollBackOnFailedVerification() {
         return !"stop".equals(onFailedVerification);
+    }
+
+    /** When production's checks fail and its downs were not proven, restore its backup (losing writes since). */
+    public boolean restoreOnFailedVerification() {
+        return "restore".equals(onFailedVerification);
     }
 
     public MigrationRequest(

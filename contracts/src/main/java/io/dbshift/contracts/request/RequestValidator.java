@@ -67,11 +67,12 @@ public final class RequestValidator {
             }
         }
         if (request.onFailedVerification() != null
-                && !List.of("rollback", "stop").contains(request.onFailedVerification())) {
+                && !List.of("rollback", "restore", "stop").contains(request.onFailedVerification())) {
             errors.add(new FieldError(
                     "onFailedVerification",
-                    "must be \"rollback\" (roll production back when its checks fail, the default) or \"stop\""
-                            + " (leave it for an operator)"));
+                    "must be \"rollback\" (the default: roll production back by the down scripts staging proved),"
+                            + " \"restore\" (or else restore its backup, losing writes since) or \"stop\" (leave it"
+                            + " for an operator)"));
         }
         if (request.irreversible() != null) {
             if (blank(request.irreversible().acceptedBy())) {

@@ -9,5 +9,7 @@ package io.dbshift.contracts.request;
  * @param migrationId the migration whose production change is rolled back
  * @param requestedBy who asks (required)
  * @param reason why (required): recorded in the evidence and the report
+ * @param acceptDataLoss when the down scripts were not all proven on staging, only restoring the backup rolls
+ *     production back, losing every write made since: it is done only with this set
  */
-public record RollbackRequest(String migrationId, String requestedBy, String reason) {}
+public record RollbackRequest(String migrationId, String requestedBy, String reason, boolean acceptDataLoss) {}

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param method {@code down} or {@code restore}
  * @param differences what differs from before the migration: schema objects, then row counts; empty when verified
  * @param rowCounts the row counts after the rollback
+ * @param keptAs for {@code restore}: the name the database as it was before the restore is kept under, closed to
+ *     connections, for an operator to look at and drop
  */
 public record TargetRolledBack(
         String commandId,
@@ -20,5 +22,6 @@ public record TargetRolledBack(
         boolean verified,
         List<String> differences,
         Map<String, Long> rowCounts,
-        long durationMs)
+        long durationMs,
+        String keptAs)
         implements StepResult {}

@@ -81,10 +81,24 @@ public final class FlywayApplier {
     public Applied apply(DataSource target, List<MigrationScript> scripts) {
         List<String> waits = new java.util.ArrayList<>();
         long backoff = firstBackoff.toMillis();
+        // What the target had before, to tell what every try together applied when a retry was needed.
+        List<String> initial = lockRetries > 0 ? history(target) : List.of();
+        List<String> before = null;
         for (int attempt = 0; ; attempt++) {
             try {
-                return applyOnce(target, scripts);
+                Applied applied = applyOnce(target, scripts);
+                if (before == null) {
+                    return applied;
+                }
+                // Scripts before the one that timed out were committed by the earlier tries: they count too.
+                List<String> now = new java.util.ArrayList<>(history(target));
+                now.removeAll(before);
+                return new Applied(now, applied.schemaVersion());
             } catch (ApplyFailedException e) {
+                if (before == null && LOCK_TIMEOUT.equals(e.sqlState())) {
+                    before = initial;
+                }
+
                 if (!LOCK_TIMEOUT.equals(e.sqlState())) {
                     throw e;
                 }
@@ -201,6 +215,29 @@ public final class FlywayApplier {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("could not stage the scripts for Flyway", e);
+        }
+    }
+
+    /** The versions the target's history records as applied, oldest first; none when it has no history yet. */
+    private static List<String> history(DataSource target) {
+        try (java.sql.Connection c = target.getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet exists = s.executeQuery("SELECT to_regclass('" + HISTORY_TABLE + "') IS NOT NULL")) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return List.of();
+            }
+            List<String> versions = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT version FROM " + HISTORY_TABLE
+                    + " WHERE success AND version IS NOT NULL AND type IN ('SQL', 'JDBC') ORDER BY installed_rank")) {
+                while (rs.next()) {
+                    versions.add(rs.getString(1));
+                }
+            }
+            return versions;
+        } catch (SQLException e) {
+            throw new ApplyFailedException(
+                    "cannot read the target's " + HISTORY_TABLE + ": " + e.getMessage(), e.getSQLState(), e);
         }
     }
 

@@ -232,14 +232,17 @@ public class ExecutorCommandConsumer {
         long started = System.nanoTime();
         List<String> differences = new ArrayList<>();
         java.util.Map<String, Long> counts;
+        String keptAs = null;
         try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId())) {
             if ("restore".equals(command.method())) {
                 Server server = server(command.target());
-                counts = Backup.restore(
+                Backup.Restored restored = Backup.restore(
                         server,
                         java.nio.file.Path.of(command.archive()),
                         command.sha256(),
                         line -> LOG.infof("%s: %s", command.commandId(), line));
+                counts = restored.rowCounts();
+                keptAs = restored.keptAs();
                 try (Connection connection = targets.connect(command.target())) {
                     SchemaDiff.between(command.schemaBefore(), SchemaSnapshotter.take(connection))
                             .forEach(d -> differences.add(d.toString()));
@@ -252,20 +255,7 @@ public class ExecutorCommandConsumer {
                     }
                 });
             } else {
-                RollbackRehearsal.RolledBack r;
-                try (Connection connection = targets.connect(command.target())) {
-                    try (java.sql.Statement s = connection.createStatement()) {
-                        s.execute("SET lock_timeout = '" + config.lockTimeout() + "'");
-                    }
-                    r = RollbackRehearsal.rollBack(
-                            connection,
-                            command.migrations().stream()
-                                    .map(ExecutorCommandConsumer::reversible)
-                                    .toList(),
-                            command.schemaBefore(),
-                            command.expectedRowCounts(),
-                            FlywayApplier.HISTORY_TABLE);
-                }
+                RollbackRehearsal.RolledBack r = downs(command);
                 if (r.refusal() != null) {
                     throw new TargetRefusedException(
                             "the down scripts were refused on " + command.target() + ": " + r.refusal()
@@ -275,7 +265,9 @@ public class ExecutorCommandConsumer {
                             null);
                 }
                 differences.addAll(r.differences());
-                counts = r.rowCounts();
+                java.util.Map<String, Long> after = new java.util.LinkedHashMap<>();
+                r.rowCounts().forEach((table, c) -> after.put(table, c[1]));
+                counts = after;
             }
         }
         return new TargetRolledBack(
@@ -287,7 +279,44 @@ public class ExecutorCommandConsumer {
                 differences.isEmpty(),
                 differences,
                 counts,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000,
+                keptAs);
+    }
+
+    /**
+     * The down scripts in one transaction, run again after a growing pause when a statement's lock_timeout ran out
+     * (the transaction was rolled back whole, so nothing of it stayed), as an apply is.
+     */
+    private RollbackRehearsal.RolledBack downs(RollBackTarget command) throws SQLException {
+        long backoff = config.lockRetryBackoff().toMillis();
+        for (int attempt = 0; ; attempt++) {
+            try (Connection connection = targets.connect(command.target())) {
+                try (java.sql.Statement s = connection.createStatement()) {
+                    s.execute("SET lock_timeout = '" + config.lockTimeout() + "'");
+                }
+                RollbackRehearsal.RolledBack r = RollbackRehearsal.rollBack(
+                        connection,
+                        command.migrations().stream()
+                                .map(ExecutorCommandConsumer::reversible)
+                                .toList(),
+                        command.schemaBefore(),
+                        command.expectedRowCounts().keySet(),
+                        FlywayApplier.HISTORY_TABLE);
+                if (r.refusal() == null || !"55P03".equals(r.refusal().sqlState()) || attempt >= config.lockRetries()) {
+                    return r;
+                }
+            }
+            LOG.warnf(
+                    "%s: a down statement waited longer than its lock_timeout; trying again in %d ms",
+                    command.commandId(), backoff);
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting to retry the rollback", "57014", e);
+            }
+            backoff *= 2;
+        }
     }
 
     /** A request's script as Flyway names it, with its down script as an undo script. */

@@ -59,10 +59,15 @@ class FlywayApplierTest {
                         }
                     });
             long t0 = System.nanoTime();
+            // Version 2 does not need the lock and is committed by the first try; version 3 waits for it.
             FlywayApplier.Applied applied = new FlywayApplier("300ms", 5, java.time.Duration.ofMillis(200))
-                    .apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));
+                    .apply(
+                            target,
+                            List.of(
+                                    script("2", "CREATE TABLE audit (at timestamptz)"),
+                                    script("3", "ALTER TABLE users ADD COLUMN avatar_url text")));
             release.join();
-            assertEquals(List.of("2"), applied.versions());
+            assertEquals(List.of("2", "3"), applied.versions(), "every try's versions");
             assertTrue((System.nanoTime() - t0) / 1_000_000 >= 1_200, "it waited for the holder, in tries");
         }
         assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));

@@ -131,7 +131,11 @@ public final class HistoryBenchmark {
                 applied = SchemaSnapshotter.take(c);
             }
             long r0 = System.nanoTime();
-            Map<String, Long> rows = Backup.restore(target, backup.archive(), backup.sha256(), line -> {});
+            Backup.Restored restored = Backup.restore(target, backup.archive(), backup.sha256(), line -> {});
+            Map<String, Long> rows = restored.rowCounts();
+            try (Connection c = postgres.connect("postgres")) {
+                c.createStatement().execute("DROP DATABASE \"" + restored.keptAs() + "\"");
+            }
             double restoreSeconds = (System.nanoTime() - r0) / 1e9;
             List<String> left;
             try (Connection c = postgres.connect("history_restore")) {

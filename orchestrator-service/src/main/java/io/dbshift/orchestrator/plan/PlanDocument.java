@@ -133,12 +133,20 @@ public final class PlanDocument {
         }
 
         md.append("\n### Rollback Procedure\n");
-        if (request.rollBackOnFailedVerification()) {
+        if (request.restoreOnFailedVerification()) {
             md.append(
                     "0. If production's integrity checks fail, dbshift rolls production back itself (`production.rollback`):"
                             + " by the down scripts when staging proved them (\"Rollback tested\"), else by restoring the"
-                            + " verified backup in maintenance mode; the rollback is verified against the schema and row counts"
-                            + " from before the migration. The steps below are for any other failure\n");
+                            + " verified backup in maintenance mode, losing every write since the backup (the request says"
+                            + " `onFailedVerification: restore`); the rollback is verified against the schema from before the"
+                            + " migration. The steps below are for any other failure\n");
+        } else if (request.rollBackOnFailedVerification()) {
+            md.append(
+                    "0. If production's integrity checks fail, dbshift rolls production back itself (`production.rollback`)"
+                            + " by the down scripts when staging proved them (\"Rollback tested\"), and verifies the rollback"
+                            + " against the schema from before the migration. Without proven downs it stops, and an operator"
+                            + " decides (`dbshift rollback ID --accept-data-loss` restores the backup). The steps below are for"
+                            + " any other failure\n");
         } else {
             md.append(
                     "0. The request says `onFailedVerification: stop`: if production's checks fail, production is left"

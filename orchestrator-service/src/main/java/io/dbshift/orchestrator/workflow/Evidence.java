@@ -40,6 +40,8 @@ public final class Evidence {
     public Map<String, BackupVerified> backups = new LinkedHashMap<>();
     /** The schema just before the scripts were applied, by target: what a rollback must give back. */
     public Map<String, SchemaSnapshot> schemasBefore = new LinkedHashMap<>();
+    /** How production is being, or was, rolled back: {@code down} or {@code restore}. */
+    public String rollbackMethod;
     /** An operator's request to roll production back after the migration ended: who, why, when, how. */
     public Map<String, Object> rollbackRequest;
     /** The operator's acceptance, when the migration went on although its rollback was not proven. */

@@ -63,6 +63,15 @@ public final class Transition {
      * rolled back already, or when it has neither a tested rollback nor a verified backup.
      */
     public static Decision rollbackRequested(MigrationState state, String requestedBy, String reason, Instant now) {
+        return rollbackRequested(state, requestedBy, reason, false, now);
+    }
+
+    /**
+     * @param acceptDataLoss the operator accepts a rollback by restoring the backup, which loses every write made since
+     *     it was taken; without it, only the down scripts staging proved roll production back
+     */
+    public static Decision rollbackRequested(
+            MigrationState state, String requestedBy, String reason, boolean acceptDataLoss, Instant now) {
         String target = state.request().target();
         Evidence evidence = state.evidence().copy();
         if (!state.phase().isTerminal()) {
@@ -73,7 +82,7 @@ public final class Transition {
         }
         if (state.phase() == Phase.ROLLED_BACK
                 || evidence.steps.stream()
-                        .anyMatch(s -> s.stepId().equals("production.rollback") && s.finishedAt() != null)) {
+                        .anyMatch(s -> s.stepId().equals("production.rollback") && "succeeded".equals(s.status()))) {
             return Decision.unchanged(state, "production was rolled back already: see the report");
         }
         if (evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()) {
@@ -82,20 +91,31 @@ public final class Transition {
                     "this migration changed nothing on " + target
                             + " (no version applied there): nothing to roll back");
         }
-        String method = rollbackMethod(evidence, target);
+        String method = rollbackMethod(state, evidence, target, acceptDataLoss);
         int rollback = rollbackStep(state);
+        if (method == null && !acceptDataLoss && rollbackMethod(state, evidence, target, true) != null) {
+            return Decision.unchanged(
+                    state,
+                    target + "'s down scripts were not all proven on staging, so only restoring its backup can roll it"
+                            + " back, and that loses every write made since the backup was taken ("
+                            + evidence.backups.get(target).archive() + "). Ask again accepting the data loss"
+                            + " (acceptDataLoss: true, or dbshift rollback --accept-data-loss)");
+        }
         if (method == null || rollback < 0) {
             return Decision.unchanged(
                     state,
-                    target + " cannot be rolled back by dbshift: its rollback was not proven on staging and it has no"
-                            + " verified backup. Follow the plan's rollback procedure by hand");
+                    target + " cannot be rolled back by dbshift: its down scripts were not all proven on staging and it"
+                            + " has no verified backup of the whole database. Follow the plan's rollback procedure by"
+                            + " hand");
         }
+        evidence.rollbackMethod = method;
         Map<String, Object> asked = new LinkedHashMap<>();
         asked.put("requestedBy", requestedBy);
         asked.put("reason", reason);
         asked.put("at", now.toString());
         asked.put("phaseBefore", state.phase().name());
         asked.put("method", method);
+        asked.put("acceptDataLoss", acceptDataLoss);
         evidence.rollbackRequest = asked;
         List<MigrationEvent> events = new ArrayList<>();
         List<Command> commands = new ArrayList<>();
@@ -151,6 +171,13 @@ public final class Transition {
         Evidence evidence = state.evidence().copy();
         List<MigrationEvent> events = new ArrayList<>();
         if (result instanceof StepFailed failed) {
+            if (step.kind() == StepKind.ROLLBACK) {
+                // Keep why the rollback ran (failed checks, or an operator's request) beside why it failed.
+                String why = evidence.failure != null ? evidence.failure + "; " : "";
+                Decision d = fail(state, evidence, step, failed.reason(), resultEventId, now);
+                d.evidence().failure = why + "the rollback of " + step.target() + " failed: " + failed.reason();
+                return d;
+            }
             return fail(state, evidence, step, failed.reason(), resultEventId, now);
         }
         String summary;
@@ -287,11 +314,19 @@ public final class Transition {
                     return mismatch(state, step, result);
                 }
                 String how = rolled.method().equals("restore") ? "from its verified backup" : "by its down scripts";
-                summary = rolled.verified()
-                        ? "rolled back " + how + " in " + rolled.durationMs()
-                                + " ms and verified: schema and row counts" + " as before the migration"
-                        : "rolled back " + how + " in " + rolled.durationMs()
-                                + " ms, but the rollback does not verify: " + String.join("; ", rolled.differences());
+                String verifiedAs = rolled.method().equals("restore")
+                        ? "schema as before the migration, rows as in the backup"
+                        : "schema as before the migration";
+                summary = (rolled.verified()
+                                ? "rolled back " + how + " in " + rolled.durationMs() + " ms and verified: "
+                                        + verifiedAs
+                                : "rolled back " + how + " in " + rolled.durationMs()
+                                        + " ms, but the rollback does not verify: "
+                                        + String.join("; ", rolled.differences()))
+                        + (rolled.keptAs() == null
+                                ? ""
+                                : "; the database as it was is kept as " + rolled.keptAs()
+                                        + " (closed to connections: drop it once it is no longer needed)");
                 finish(evidence, step, rolled.verified() ? "succeeded" : "failed", summary, resultEventId, now);
                 events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
                 if (rolled.method().equals("restore") && rolled.verified()) {
@@ -388,7 +423,14 @@ public final class Transition {
                     if (step.id().startsWith("production.")
                             && rollback >= 0
                             && state.request().rollBackOnFailedVerification()
-                            && rollbackMethod(evidence, step.target()) != null) {
+                            && rollbackMethod(
+                                            state,
+                                            evidence,
+                                            step.target(),
+                                            state.request().restoreOnFailedVerification())
+                                    != null) {
+                        evidence.rollbackMethod = rollbackMethod(
+                                state, evidence, step.target(), state.request().restoreOnFailedVerification());
                         return rollBack(state, evidence, step, rollback, reason, resultEventId, now);
                     }
                     return fail(state, evidence, step, reason, resultEventId, now);
@@ -444,7 +486,9 @@ public final class Transition {
                         state.request().migrations());
             case BACKUP -> new BackupTarget(id, state.id(), step.id(), step.target(), baselineTables(state));
             case ROLLBACK -> {
-                String method = rollbackMethod(state.evidence(), step.target());
+                String method = state.evidence().rollbackMethod != null
+                        ? state.evidence().rollbackMethod
+                        : rollbackMethod(state, state.evidence(), step.target(), false);
                 BackupVerified backup = state.evidence().backups.get(step.target());
                 boolean restore = "restore".equals(method);
                 yield new RollBackTarget(
@@ -505,15 +549,29 @@ public final class Transition {
      * How production is rolled back: by its down scripts when staging proved them ("Rollback tested") and this
      * migration applied versions there; else from its verified backup; null when neither is possible.
      */
-    static String rollbackMethod(Evidence evidence, String target) {
-        if (evidence.checkpoints.containsKey(Checkpoints.ROLLBACK_TESTED)
-                && !evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()
-                && evidence.schemasBefore.containsKey(target)) {
-            return "down";
+    static String rollbackMethod(MigrationState state, Evidence evidence, String target, boolean restoreAllowed) {
+        if (!evidence.schemasBefore.containsKey(target)) {
+            return null;
         }
-        if (evidence.backups.containsKey(target)
-                && evidence.backups.get(target).wholeDatabase()
-                && evidence.schemasBefore.containsKey(target)) {
+        List<String> applied = evidence.appliedVersions.getOrDefault(target, List.of());
+        Evidence.Checkpoint tested = evidence.checkpoints.get(Checkpoints.ROLLBACK_TESTED);
+        if (tested != null && !applied.isEmpty()) {
+            // Only versions whose downs staging ran: production may have applied versions staging had before.
+            Set<String> proven = new java.util.HashSet<>();
+            if (tested.evidence().get("versions") instanceof List<?> versions) {
+                versions.forEach(v -> proven.add(normalized(String.valueOf(v))));
+            }
+            List<MigrationScript> scripts = appliedScripts(state, target);
+            boolean allProven = applied.stream().map(Transition::normalized).allMatch(proven::contains)
+                    && scripts.size() == applied.size()
+                    && scripts.stream()
+                            .allMatch(m -> m.down() != null && !m.down().isBlank());
+            if (allProven) {
+                return "down";
+            }
+        }
+        BackupVerified backup = evidence.backups.get(target);
+        if (restoreAllowed && backup != null && backup.wholeDatabase()) {
             return "restore";
         }
         return null;
@@ -552,7 +610,7 @@ public final class Transition {
         evidence.failure = "step " + verify.id() + " failed: " + reason;
         List<MigrationEvent> events = new ArrayList<>();
         List<Command> commands = new ArrayList<>();
-        if ("restore".equals(rollbackMethod(evidence, verify.target()))) {
+        if ("restore".equals(evidence.rollbackMethod)) {
             events.add(new MaintenanceModeChanged(
                     state.id(),
                     verify.target(),

@@ -536,8 +536,7 @@ class TransitionTest {
                         .startsWith("0 of 1 integrity checks passed on production: \"every user has an avatar\""),
                 failed.reason());
         assertTrue(failed.reason().contains("production was rolled back by its down scripts"), failed.reason());
-        assertTrue(
-                failed.reason().contains("verified: schema and row counts as before the migration"), failed.reason());
+        assertTrue(failed.reason().contains("verified: schema as before the migration"), failed.reason());
     }
 
     @Test
@@ -552,7 +551,8 @@ class TransitionTest {
                 REQUEST.backfills(),
                 REQUEST.checks(),
                 null,
-                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"));
+                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"),
+                "restore");
         MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
         MigrationState s = after(start, Transition.start(start, T0));
         while (!s.currentStep().id().equals("production.verify")) {
@@ -581,6 +581,43 @@ class TransitionTest {
         assertEquals(Phase.FAILED, d.phase());
         assertTrue(d.events().stream().anyMatch(e -> e instanceof MaintenanceModeChanged m && !m.on()));
         assertTrue(d.evidence().failure.contains("rolled back from its verified backup"), d.evidence().failure);
+    }
+
+    @Test
+    void byDefaultProductionIsNotRestoredWithoutProvenDownsItFailsForAnOperator() {
+        MigrationRequest accepted = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                "dba",
+                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                null,
+                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"));
+        MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
+        MigrationState s = after(start, Transition.start(start, T0));
+        while (!s.currentStep().id().equals("production.verify")) {
+            StepResult result = s.currentStep().id().equals("staging.rollback")
+                    ? rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE")
+                    : success(s);
+            s = after(s, Transition.onResult(s, result, "r", T0));
+        }
+
+        Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
+
+        assertEquals(Phase.FAILED, d.phase(), "a restore loses writes: only onFailedVerification restore allows it");
+        assertTrue(d.commands().isEmpty());
+        s = after(s, d);
+        Decision refused = Transition.rollbackRequested(s, "alice", "checks failed", false, T0);
+        assertFalse(refused.changed());
+        assertTrue(refused.note().contains("Ask again accepting the data loss"), refused.note());
+        Decision restore = Transition.rollbackRequested(s, "alice", "checks failed", true, T0);
+        assertEquals(
+                "restore",
+                assertInstanceOf(RollBackTarget.class, restore.commands().get(0))
+                        .method());
     }
 
     @Test
@@ -617,7 +654,8 @@ class TransitionTest {
                 true,
                 List.of(),
                 rowCounts,
-                millis);
+                millis,
+                method.equals("restore") ? "shop_replaced_20261125_061500" : null);
     }
 
     static MigrationState completed() {
