@@ -424,17 +424,7 @@ class TransitionTest {
 
     @Test
     void anOperatorsAcceptanceLetsAnIrreversibleMigrationGoOnRecordingWhoAndWhy() {
-        MigrationRequest accepted = new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
-                null,
-                "dba",
-                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
-                REQUEST.backfills(),
-                REQUEST.checks(),
-                null,
-                new IrreversibleAcceptance("alice@example.com", "restoring the verified backup is the rollback"));
+        MigrationRequest accepted = withoutDown("restoring the verified backup is the rollback", null);
         MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
         MigrationState s = atStep(after(start, Transition.start(start, T0)), "staging.rollback");
 
@@ -541,18 +531,7 @@ class TransitionTest {
 
     @Test
     void withoutAProvenRollbackProductionIsRestoredFromItsBackupInMaintenanceMode() {
-        MigrationRequest accepted = new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
-                null,
-                "dba",
-                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
-                REQUEST.backfills(),
-                REQUEST.checks(),
-                null,
-                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"),
-                "restore");
+        MigrationRequest accepted = withoutDown("the backup is the rollback", "restore");
         MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
         MigrationState s = after(start, Transition.start(start, T0));
         while (!s.currentStep().id().equals("production.verify")) {
@@ -585,17 +564,7 @@ class TransitionTest {
 
     @Test
     void byDefaultProductionIsNotRestoredWithoutProvenDownsItFailsForAnOperator() {
-        MigrationRequest accepted = new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
-                null,
-                "dba",
-                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
-                REQUEST.backfills(),
-                REQUEST.checks(),
-                null,
-                new IrreversibleAcceptance("alice@example.com", "the backup is the rollback"));
+        MigrationRequest accepted = withoutDown("the backup is the rollback", null);
         MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
         MigrationState s = after(start, Transition.start(start, T0));
         while (!s.currentStep().id().equals("production.verify")) {
@@ -656,6 +625,22 @@ class TransitionTest {
                 rowCounts,
                 millis,
                 method.equals("restore") ? "shop_replaced_20261125_061500" : null);
+    }
+
+    /** The example with no down script, accepted as irreversible by alice for the given reason, and a policy. */
+    static MigrationRequest withoutDown(String reason, String onFailedVerification) {
+        return new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                "dba",
+                List.of(new MigrationScript("2", "add avatar", "ALTER TABLE users ADD COLUMN avatar_url text", null)),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                null,
+                new IrreversibleAcceptance("alice@example.com", reason),
+                onFailedVerification);
     }
 
     static MigrationState completed() {
