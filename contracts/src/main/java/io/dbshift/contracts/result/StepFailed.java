@@ -7,10 +7,26 @@ package io.dbshift.contracts.result;
  *
  * @param reason what went wrong, with the database's own message where there is one
  * @param sqlState the PostgreSQL SQLSTATE, when the database refused
+ * @param appliedVersions for an apply: the versions it committed before the one that failed, which stay applied
  */
 public record StepFailed(
-        String commandId, String migrationId, String stepId, String target, String reason, String sqlState)
+        String commandId,
+        String migrationId,
+        String stepId,
+        String target,
+        String reason,
+        String sqlState,
+        java.util.List<String> appliedVersions)
         implements StepResult {
+
+    public StepFailed {
+        appliedVersions = appliedVersions == null ? java.util.List.of() : java.util.List.copyOf(appliedVersions);
+    }
+
+    public StepFailed(
+            String commandId, String migrationId, String stepId, String target, String reason, String sqlState) {
+        this(commandId, migrationId, stepId, target, reason, sqlState, java.util.List.of());
+    }
 
     /** The failure of a command, addressed as its result. */
     public static StepFailed of(io.dbshift.contracts.command.Command command, String reason, String sqlState) {

@@ -68,8 +68,15 @@ public final class FlywayApplier {
 
     /** A script the database refused; nothing of it was applied. */
     public static class ApplyFailedException extends TargetRefusedException {
+        private List<String> committed = List.of();
+
         ApplyFailedException(String message, String sqlState, Throwable cause) {
             super(message, sqlState, cause);
+        }
+
+        /** The versions committed before the failing one, in this apply: they stay applied. */
+        public List<String> committed() {
+            return committed;
         }
     }
 
@@ -81,8 +88,8 @@ public final class FlywayApplier {
     public Applied apply(DataSource target, List<MigrationScript> scripts) {
         List<String> waits = new java.util.ArrayList<>();
         long backoff = firstBackoff.toMillis();
-        // What the target had before, to tell what every try together applied when a retry was needed.
-        List<String> initial = lockRetries > 0 ? history(target) : List.of();
+        // What the target had before, to tell what every try together applied, or what a failure left applied.
+        List<String> initial = history(target);
         List<String> before = null;
         for (int attempt = 0; ; attempt++) {
             try {
@@ -100,18 +107,22 @@ public final class FlywayApplier {
                 }
 
                 if (!LOCK_TIMEOUT.equals(e.sqlState())) {
-                    throw e;
+                    throw committed(e, target, initial);
                 }
                 if (attempt >= lockRetries) {
-                    throw waits.isEmpty()
-                            ? e
-                            : new ApplyFailedException(
-                                    e.getMessage() + "\nTried " + (attempt + 1) + " times, waiting "
-                                            + String.join(", ", waits) + " between the tries: another session held"
-                                            + " the lock each time. Find it in pg_locks and pg_stat_activity, or run"
-                                            + " the step again when the table is quieter.",
-                                    e.sqlState(),
-                                    e.getCause());
+                    throw committed(
+                            waits.isEmpty()
+                                    ? e
+                                    : new ApplyFailedException(
+                                            e.getMessage() + "\nTried " + (attempt + 1) + " times, waiting "
+                                                    + String.join(", ", waits)
+                                                    + " between the tries: another session held"
+                                                    + " the lock each time. Find it in pg_locks and pg_stat_activity, or run"
+                                                    + " the step again when the table is quieter.",
+                                            e.sqlState(),
+                                            e.getCause()),
+                            target,
+                            initial);
                 }
                 long wait = backoff
                         + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
@@ -216,6 +227,18 @@ public final class FlywayApplier {
         } catch (IOException e) {
             throw new UncheckedIOException("could not stage the scripts for Flyway", e);
         }
+    }
+
+    /** The failure, with the versions committed before it in this apply (they stay applied). */
+    private static ApplyFailedException committed(ApplyFailedException e, DataSource target, List<String> initial) {
+        try {
+            List<String> now = new java.util.ArrayList<>(history(target));
+            now.removeAll(initial);
+            e.committed = List.copyOf(now);
+        } catch (ApplyFailedException unreadable) {
+            // the failure itself is the news; what stayed applied is a courtesy
+        }
+        return e;
     }
 
     /** The versions the target's history records as applied, oldest first; none when it has no history yet. */

@@ -112,6 +112,16 @@ public class ExecutorCommandConsumer {
         } catch (AnalysisException e) {
             // No scratch copy could be made, or the target's URL is not one.
             return failed(command, e.getMessage(), null);
+        } catch (FlywayApplier.ApplyFailedException e) {
+            StepFailed failed = failed(command, e.getMessage(), e.sqlState());
+            return new StepFailed(
+                    failed.commandId(),
+                    failed.migrationId(),
+                    failed.stepId(),
+                    failed.target(),
+                    failed.reason(),
+                    failed.sqlState(),
+                    e.committed());
         } catch (TargetRefusedException e) {
             return failed(command, e.getMessage(), e.sqlState());
         } catch (SQLException e) {

@@ -104,6 +104,19 @@ class FlywayApplierTest {
     }
 
     @Test
+    void aFailureNamesTheVersionsCommittedBeforeItWhichStayApplied() throws Exception {
+        FlywayApplier.ApplyFailedException e = assertThrows(
+                FlywayApplier.ApplyFailedException.class,
+                () -> applier.apply(
+                        target,
+                        List.of(
+                                script("2", "ALTER TABLE users ADD COLUMN a text"),
+                                script("3", "ALTER TABLE no_such_table ADD COLUMN b text"))));
+        assertEquals(List.of("2"), e.committed());
+        assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'a'"));
+    }
+
+    @Test
     void appliesToATargetThatAlreadyHasTables() throws Exception {
         FlywayApplier.Applied applied =
                 applier.apply(target, List.of(script("2", "ALTER TABLE users ADD COLUMN avatar_url text")));

@@ -178,6 +178,18 @@ public final class Transition {
                 d.evidence().failure = why + "the rollback of " + step.target() + " failed: " + failed.reason();
                 return d;
             }
+            if (step.kind() == StepKind.APPLY && !failed.appliedVersions().isEmpty()) {
+                // Versions committed before the failing one stay applied: a rollback must know them.
+                evidence.appliedVersions.put(step.target(), failed.appliedVersions());
+                return fail(
+                        state,
+                        evidence,
+                        step,
+                        failed.reason() + "\nVersion(s) " + String.join(", ", failed.appliedVersions())
+                                + " were applied before it and stay applied.",
+                        resultEventId,
+                        now);
+            }
             return fail(state, evidence, step, failed.reason(), resultEventId, now);
         }
         String summary;

@@ -680,6 +680,30 @@ class TransitionTest {
     }
 
     @Test
+    void anApplyThatFailsPartWayRecordsTheVersionsItLeftApplied() {
+        MigrationState s = atStep(after(fresh(), Transition.start(fresh(), T0)), "production.apply");
+
+        Decision d = Transition.onResult(
+                s,
+                new StepFailed(
+                        "m1/production.apply",
+                        "m1",
+                        "production.apply",
+                        "production",
+                        "ERROR: relation \"no_such_table\" does not exist",
+                        "42P01",
+                        List.of("2")),
+                "r",
+                T0);
+
+        assertEquals(Phase.FAILED, d.phase());
+        assertEquals(List.of("2"), d.evidence().appliedVersions.get("production"));
+        assertTrue(d.evidence().failure.contains("Version(s) 2 were applied before it and stay applied"));
+        Decision asked = Transition.rollbackRequested(after(s, d), "alice", "half applied", false, T0);
+        assertFalse(asked.note() != null && asked.note().contains("changed nothing"), String.valueOf(asked.note()));
+    }
+
+    @Test
     void aRollbackIsRefusedWhileTheMigrationRunsOrWhenProductionWasNotChanged() {
         MigrationState running = atStep(after(fresh(), Transition.start(fresh(), T0)), "production.apply");
         Decision d = Transition.rollbackRequested(running, "alice", "why", T0);
