@@ -418,7 +418,14 @@ public final class DbShift {
 
         /** Prints the migration's events from the beginning; the exit code says how it ended. */
         int follow(Verb verb, String migrationId, Duration limit, String kafka) {
-            verb.orchestrator().migration(migrationId, ""); // fails early on an unknown id
+            JsonNode migration = verb.orchestrator().migration(migrationId, "").json(); // fails early on an unknown id
+            // An operator asked for a rollback after it ended: its first ending is not the end of it.
+            boolean rolledBackLater = !migration
+                            .path("evidence")
+                            .path("rollbackRequest")
+                            .isMissingNode()
+                    && !migration.path("evidence").path("rollbackRequest").isNull();
+            boolean rollingBack = false;
             PrintWriter out = verb.out();
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Settings.kafkaBootstrap(kafka));
@@ -445,6 +452,15 @@ public final class DbShift {
                             out.println(record.value());
                         } else {
                             out.println(describe(event));
+                        }
+                        if (event.payload() instanceof MigrationPhaseChanged p) {
+                            rollingBack |= p.to() == io.dbshift.contracts.Phase.ROLLING_BACK;
+                            if (p.to() == io.dbshift.contracts.Phase.ROLLED_BACK) {
+                                return ExitCode.OK;
+                            }
+                        }
+                        if (rolledBackLater && !rollingBack) {
+                            continue;
                         }
                         if (event.payload() instanceof MigrationCompleted) {
                             return ExitCode.OK;

@@ -651,6 +651,24 @@ class MigrationWorkflowIT {
                             .readTree(get("/migrations/" + id).body())
                             .get("phase")
                             .asText());
+            // Watching it replays its completion, then follows on to the rollback's end.
+            java.io.StringWriter watched = new java.io.StringWriter();
+            int exit = io.dbshift.cli.DbShift.run(
+                    new String[] {
+                        "watch",
+                        id,
+                        "--url",
+                        stack.orchestratorUrl(),
+                        "--bootstrap",
+                        stack.kafka().bootstrapServers(),
+                        "--timeout",
+                        "60s"
+                    },
+                    new java.io.PrintWriter(watched, true),
+                    new java.io.PrintWriter(new java.io.StringWriter(), true));
+            assertEquals(0, exit, watched.toString());
+            assertTrue(watched.toString().contains("production rolled back by down, verified"), watched.toString());
+            assertTrue(watched.toString().contains("-> ROLLED_BACK"), watched.toString());
             try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
                     Statement s = c.createStatement()) {
                 assertEquals(
