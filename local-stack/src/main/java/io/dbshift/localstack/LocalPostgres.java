@@ -176,6 +176,37 @@ public final class LocalPostgres implements AutoCloseable {
                 + (last == null ? "timed out" : last.getMessage()));
     }
 
+    /**
+     * Runs one SQL file through psql as an operator would ({@code -X -q -v ON_ERROR_STOP=1}, and {@code -1} for one
+     * transaction); false when psql stopped on an error.
+     */
+    public boolean runFile(String database, Path file, boolean singleTransaction)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                (binDir != null ? binDir : findBinDir()).resolve("psql").toString(),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                host,
+                "-p",
+                String.valueOf(port),
+                "-U",
+                user,
+                "-d",
+                database,
+                "-f",
+                file.toString()));
+        if (singleTransaction) {
+            command.add(1, "-1");
+        }
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PGPASSWORD", password);
+        return pb.start().waitFor() == 0;
+    }
+
     public Connection connect(String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);

@@ -71,20 +71,25 @@ class BackupTest {
 
     @Test
     void rowsWrittenDuringTheDumpAreNeitherCountedNorDumped() throws Exception {
-        // A writer keeps inserting while the backup runs: counts and archive come from the one snapshot, so the test
-        // restore still matches them exactly.
+        // A writer inserts once the snapshot is taken, while pg_dump runs: counts and archive come from the one
+        // snapshot, so the test restore still matches them exactly.
+        java.util.concurrent.CountDownLatch dumping = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try (Connection c = postgres.connect("backup_test");
                     Statement s = c.createStatement()) {
+                dumping.await();
                 for (int i = 0; i < 200; i++) {
                     s.execute("INSERT INTO users VALUES (" + (10_000 + i) + ", 'late@example.com')");
-                    Thread.sleep(2);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Backup.Verified backup = Backup.take(target, dir.resolve("during.dump"), line -> {});
+        Backup.Verified backup = Backup.take(target, dir.resolve("during.dump"), line -> {
+            if (line.startsWith("pg_dump -Fc")) {
+                dumping.countDown();
+            }
+        });
         writer.join();
         long counted = backup.rowCounts().get("public.users");
         assertTrue(counted >= 5000 && counted <= 5200, "counted " + counted);

@@ -112,30 +112,7 @@ public final class RehearsalBenchmark {
 
     /** One file through psql, as an operator would run it; false when psql stopped on an error. */
     static boolean psql(LocalPostgres postgres, Path file, boolean transactional) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/lib/postgresql/15/bin/psql",
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                postgres.host(),
-                "-p",
-                String.valueOf(postgres.port()),
-                "-U",
-                postgres.user(),
-                "-d",
-                "rehearsal_psql",
-                "-f",
-                file.toString()));
-        if (transactional) {
-            command.add(1, "-1");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PGPASSWORD", postgres.password());
-        return pb.start().waitFor() == 0;
+        return postgres.runFile("rehearsal_psql", file, transactional);
     }
 
     private static String option(String[] args, String name, String fallback) {

@@ -153,7 +153,7 @@ public final class RequestValidator {
     }
 
     /** Flyway reads 2, 02 and 2.0 as one version. */
-    static String normalized(String version) {
+    public static String normalized(String version) {
         String[] parts = version.split("\\.");
         int end = parts.length;
         while (end > 1 && parts[end - 1].matches("0+")) {

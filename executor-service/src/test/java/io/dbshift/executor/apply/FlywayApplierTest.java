@@ -49,12 +49,21 @@ class FlywayApplierTest {
         try (Connection holder = target.getConnection()) {
             holder.setAutoCommit(false);
             holder.createStatement().execute("SELECT count(*) FROM users"); // ACCESS SHARE until commit
+            // The holder lets go once a third try waits for the lock: two tries have timed out by then, after at
+            // least 300 + 200 + 300 + 400 ms of timeouts and pauses.
             java.util.concurrent.CompletableFuture<Void> release =
                     java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        java.util.Set<Integer> waiters = new java.util.HashSet<>();
+                        org.awaitility.Awaitility.await()
+                                .atMost(java.time.Duration.ofSeconds(30))
+                                .pollInterval(java.time.Duration.ofMillis(20))
+                                .until(() -> {
+                                    waiters.addAll(lockWaiters());
+                                    return waiters.size() >= 3;
+                                });
                         try {
-                            Thread.sleep(1_200);
                             holder.commit();
-                        } catch (Exception e) {
+                        } catch (java.sql.SQLException e) {
                             throw new IllegalStateException(e);
                         }
                     });
@@ -71,6 +80,20 @@ class FlywayApplierTest {
             assertTrue((System.nanoTime() - t0) / 1_000_000 >= 1_200, "it waited for the holder, in tries");
         }
         assertEquals(1, count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'avatar_url'"));
+    }
+
+    /** The sessions of the target that wait on a lock now: each try of the applier is a session of its own. */
+    java.util.List<Integer> lockWaiters() throws java.sql.SQLException {
+        java.util.List<Integer> pids = new java.util.ArrayList<>();
+        try (Connection c = target.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                + " AND datname = current_database()")) {
+            while (rs.next()) {
+                pids.add(rs.getInt(1));
+            }
+        }
+        return pids;
     }
 
     @Test

@@ -60,24 +60,20 @@ public final class BackfillMemoryBenchmark {
                                 List.of("email"));
                 long before = liveHeap();
                 AtomicLong peak = new AtomicLong(before);
-                Thread sampler = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        peak.accumulateAndGet(liveHeap(), Math::max);
-                        try {
-                            Thread.sleep(200);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
-                sampler.setDaemon(true);
+                java.util.concurrent.ScheduledExecutorService sampler =
+                        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
                 try (Connection c = postgres.connect("bench_backfill")) {
-                    sampler.start();
+                    // The live heap five times a second while the backfill runs.
+                    sampler.scheduleAtFixedRate(
+                            () -> peak.accumulateAndGet(liveHeap(), Math::max),
+                            0,
+                            200,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
                     long t0 = System.nanoTime();
                     BackfillFigures f = new KeysetBackfill("2s", "60s").run(c, "memory/" + rows, spec, p -> {});
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    sampler.interrupt();
-                    sampler.join();
+                    sampler.shutdown();
+                    sampler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
                     BackfillBenchmark.check(c, rows);
                     System.out.printf(
                             Locale.ROOT,

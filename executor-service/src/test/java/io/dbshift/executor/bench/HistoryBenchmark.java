@@ -212,27 +212,7 @@ public final class HistoryBenchmark {
     }
 
     private static void psql(LocalPostgres postgres, String database, Path file) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                        "/usr/lib/postgresql/15/bin/psql",
-                        "-X",
-                        "-q",
-                        "-1",
-                        "-v",
-                        "ON_ERROR_STOP=1",
-                        "-h",
-                        postgres.host(),
-                        "-p",
-                        String.valueOf(postgres.port()),
-                        "-U",
-                        postgres.user(),
-                        "-d",
-                        database,
-                        "-f",
-                        file.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PGPASSWORD", postgres.password());
-        if (pb.start().waitFor() != 0) {
+        if (!postgres.runFile(database, file, true)) {
             throw new IllegalStateException("psql refused " + file);
         }
     }

@@ -647,14 +647,8 @@ public final class Transition {
 
     /** Flyway reads 2, 02 and 2.0 as one version. */
     private static String normalized(String version) {
-        List<String> parts = new ArrayList<>();
-        for (String part : version.trim().split("[._]")) {
-            parts.add(part.replaceFirst("^0+(?=\\d)", ""));
-        }
-        while (parts.size() > 1 && parts.get(parts.size() - 1).equals("0")) {
-            parts.remove(parts.size() - 1);
-        }
-        return String.join(".", parts);
+        return io.dbshift.contracts.request.RequestValidator.normalized(
+                version.trim().replace('_', '.'));
     }
 
     /** Tables whose contents a checksum may cover: up to a million rows each, as the planner estimates. */

@@ -532,14 +532,7 @@ class TransitionTest {
     @Test
     void withoutAProvenRollbackProductionIsRestoredFromItsBackupInMaintenanceMode() {
         MigrationRequest accepted = withoutDown("the backup is the rollback", "restore");
-        MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
-        MigrationState s = after(start, Transition.start(start, T0));
-        while (!s.currentStep().id().equals("production.verify")) {
-            StepResult result = s.currentStep().id().equals("staging.rollback")
-                    ? rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE")
-                    : success(s);
-            s = after(s, Transition.onResult(s, result, "r", T0));
-        }
+        MigrationState s = irreversibleAtProductionVerify(accepted);
         Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
 
         RollBackTarget command =
@@ -565,14 +558,7 @@ class TransitionTest {
     @Test
     void byDefaultProductionIsNotRestoredWithoutProvenDownsItFailsForAnOperator() {
         MigrationRequest accepted = withoutDown("the backup is the rollback", null);
-        MigrationState start = new MigrationState("m1", accepted, null, 0, new Evidence(), T0);
-        MigrationState s = after(start, Transition.start(start, T0));
-        while (!s.currentStep().id().equals("production.verify")) {
-            StepResult result = s.currentStep().id().equals("staging.rollback")
-                    ? rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE")
-                    : success(s);
-            s = after(s, Transition.onResult(s, result, "r", T0));
-        }
+        MigrationState s = irreversibleAtProductionVerify(accepted);
 
         Decision d = Transition.onResult(s, failingChecks("production"), "r", T0);
 
@@ -641,6 +627,19 @@ class TransitionTest {
                 null,
                 new IrreversibleAcceptance("alice@example.com", reason),
                 onFailedVerification);
+    }
+
+    /** A migration without a down script, its rehearsal found IRREVERSIBLE, run up to production's checks. */
+    static MigrationState irreversibleAtProductionVerify(MigrationRequest request) {
+        MigrationState start = new MigrationState("m1", request, null, 0, new Evidence(), T0);
+        MigrationState s = after(start, Transition.start(start, T0));
+        while (!s.currentStep().id().equals("production.verify")) {
+            StepResult result = s.currentStep().id().equals("staging.rollback")
+                    ? rehearsed("m1/staging.rollback", "staging.rollback", "IRREVERSIBLE")
+                    : success(s);
+            s = after(s, Transition.onResult(s, result, "r", T0));
+        }
+        return s;
     }
 
     static MigrationState completed() {
