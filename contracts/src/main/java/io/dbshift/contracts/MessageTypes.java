@@ -19,6 +19,8 @@ import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
+import io.dbshift.contracts.event.MigrationWindowNotice;
+import io.dbshift.contracts.event.NotificationFailed;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.result.BackfillCompleted;
@@ -30,6 +32,7 @@ import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.TargetRolledBack;
+import io.dbshift.contracts.result.TeamNotified;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +74,10 @@ public final class MessageTypes {
             MigrationCompleted.class,
             MigrationFailed.class,
             MaintenanceModeChanged.class,
-            MigrationRolledBack.class);
+            MigrationRolledBack.class,
+            NotificationFailed.class,
+            MigrationWindowNotice.class,
+            TeamNotified.class);
 
     private static final Map<String, Class<? extends Payload>> BY_TYPE = new LinkedHashMap<>();
 

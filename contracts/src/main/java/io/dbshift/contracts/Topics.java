@@ -14,6 +14,8 @@ public final class Topics {
     public static final String EVENTS = "dbshift.events";
     /** Operators' pause, resume, cancel and re-rate of running backfills, heard by every executor. */
     public static final String BACKFILL_CONTROL = "dbshift.backfill.control";
+    /** Notices the notifier gave up on, each a {@code NotificationFailed} with the original event, for replay. */
+    public static final String NOTIFICATIONS_DEAD_LETTER = "dbshift.notifications.dlq";
 
     private Topics() {}
 
@@ -31,6 +33,7 @@ public final class Topics {
                 RESULTS,
                 EVENTS,
                 BACKFILL_CONTROL,
+                NOTIFICATIONS_DEAD_LETTER,
                 deadLetter(REQUESTS),
                 deadLetter(EXECUTOR_COMMANDS),
                 deadLetter(VERIFIER_COMMANDS),

@@ -13,6 +13,7 @@ import io.dbshift.contracts.request.FieldError;
 import io.dbshift.contracts.request.MigrationRequest;
 import io.dbshift.contracts.request.RequestValidator;
 import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.result.TeamNotified;
 import io.dbshift.orchestrator.plan.Steps;
 import io.dbshift.orchestrator.workflow.Decision;
 import io.dbshift.orchestrator.workflow.Evidence;
@@ -156,6 +157,36 @@ public class MigrationService {
                                         }
                                         apply(migration, decision, now);
                                         return inbox.record(resultEventId).chain(() -> emit(migration.id, decision));
+                                    });
+                        }))
+                        .call(relay::flush));
+    }
+
+    /** The notifier's evidence that the plan reached everyone it had to; applied once. */
+    public Uni<Void> onTeamNotified(String eventId, TeamNotified notified) {
+        return Retries.onTransientFaults(
+                "team notice " + eventId,
+                () -> Panache.withTransaction(() -> inbox.seen(eventId).chain(seen -> {
+                            if (seen) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return Migration.<Migration>findById(notified.migrationId())
+                                    .chain(migration -> {
+                                        if (migration == null) {
+                                            LOG.warnf(
+                                                    "team notice %s names migration %s, which does not exist; ignored",
+                                                    eventId, notified.migrationId());
+                                            return inbox.record(eventId);
+                                        }
+                                        Instant now = Instant.now();
+                                        Decision decision = Transition.teamNotified(migration.state(), notified, now);
+                                        if (!decision.changed()) {
+                                            LOG.debugf("migration %s: %s", migration.id, decision.note());
+                                            return inbox.record(eventId);
+                                        }
+                                        migration.evidence = Json.write(decision.evidence());
+                                        migration.updatedAt = now;
+                                        return inbox.record(eventId).chain(() -> emit(migration.id, decision));
                                     });
                         }))
                         .call(relay::flush));

@@ -19,6 +19,14 @@ public record EmailMessage(String subject, String text, String html) {
         return new EmailMessage(subject, text(notice), html(notice));
     }
 
+    /** The notice as plain text alone, for when the full rendering failed. */
+    static EmailMessage plain(Notice notice, String subjectPrefix) {
+        String text = Rendering.plainText(notice);
+        String subject = oneLine((subjectPrefix == null || subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ")
+                + text.lines().findFirst().orElse(""));
+        return new EmailMessage(subject, text, "<html><body><pre>" + escape(text) + "</pre></body></html>\n");
+    }
+
     private static String text(Notice notice) {
         StringBuilder body = new StringBuilder(notice.headline()).append("\n\n");
         notice.fields()

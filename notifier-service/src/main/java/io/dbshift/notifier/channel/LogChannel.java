@@ -2,11 +2,9 @@ package io.dbshift.notifier.channel;
 
 import io.dbshift.notifier.notice.Notice;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** The fallback when no channel is configured: the notice is logged, so a local run still shows it. */
-@ApplicationScoped
+/** The fallback when no destination is configured: the notice is logged, so a local run still shows it. */
 public class LogChannel implements NoticeChannel {
     public static final String NAME = "log";
     private static final Logger LOG = Logger.getLogger(LogChannel.class);
@@ -17,17 +15,22 @@ public class LogChannel implements NoticeChannel {
     }
 
     @Override
-    public boolean isConfigured() {
-        return true;
+    public String type() {
+        return NAME;
     }
 
     @Override
     public String destination() {
-        return "the log (no Slack webhook or e-mail recipients configured)";
+        return "the log (no destination configured)";
     }
 
     @Override
-    public Uni<Void> send(Notice notice) {
+    public boolean reachesPeople() {
+        return false;
+    }
+
+    @Override
+    public Uni<Void> send(Notice notice, String deliveryId) {
         LOG.infof("would send: %s", notice.oneLine());
         return Uni.createFrom().voidItem();
     }

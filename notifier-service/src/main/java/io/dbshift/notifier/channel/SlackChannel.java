@@ -1,108 +1,55 @@
 package io.dbshift.notifier.channel;
 
-import io.dbshift.notifier.config.NotifierConfig;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dbshift.contracts.Json;
 import io.dbshift.notifier.notice.Notice;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 
-/**
- * Posts notices to a Slack incoming webhook. The webhook URL is a secret (anyone holding it can
- * post to the channel), so only its masked form ever appears in logs and errors.
- */
-@ApplicationScoped
+/** Posts notices as Block Kit messages to a Slack incoming webhook; the webhook URL is a secret. */
 public class SlackChannel implements NoticeChannel {
-    public static final String NAME = "slack";
-    private static final int BODY_EXCERPT = 200;
+    public static final String TYPE = "slack";
 
-    private final Optional<String> webhookUrl;
-    private final String maskedUrl;
-    private final Duration timeout;
-    private final WebClient client;
+    private final String name;
+    private final HttpPoster poster;
 
-    SlackChannel(Vertx vertx, NotifierConfig config) {
-        this.webhookUrl = config.slack().webhookUrl().map(String::strip).filter(url -> !url.isEmpty());
-        this.maskedUrl = webhookUrl.map(Secrets::maskUrl).orElse("(none)");
-        this.timeout = config.slack().timeout();
-        webhookUrl.ifPresent(this::requireHttpUrl);
-        this.client = WebClient.create(
-                vertx,
-                new WebClientOptions()
-                        .setConnectTimeout((int) timeout.toMillis())
-                        .setUserAgent("dbshift-notifier"));
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
+    public SlackChannel(Vertx vertx, String name, String setting, String webhookUrl, Duration timeout) {
+        this.name = name;
+        this.poster = new HttpPoster(vertx, "the Slack webhook", setting, webhookUrl, timeout);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
-    public boolean isConfigured() {
-        return webhookUrl.isPresent();
+    public String type() {
+        return TYPE;
     }
 
     @Override
     public String destination() {
-        return "Slack webhook " + maskedUrl;
+        return "Slack webhook " + poster.maskedUrl();
     }
 
     @Override
-    public Uni<Void> send(Notice notice) {
-        return client.postAbs(webhookUrl.orElseThrow())
-                .timeout(timeout.toMillis())
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .sendBuffer(Buffer.buffer(SlackMessage.render(notice)))
-                // The cause is dropped on purpose: its message may quote the secret path.
-                .onFailure()
-                .transform(e -> new SendFailedException(
-                        "the Slack webhook " + maskedUrl + " could not be reached: "
-                                + Secrets.scrub(e.getMessage(), webhookUrl.get()),
-                        true))
-                .chain(this::checkAccepted);
+    public Uni<Void> send(Notice notice, String deliveryId) {
+        String body = Rendering.orFallback(notice, SlackMessage::render, SlackChannel::plain);
+        return poster.post(Map.of("Content-Type", "application/json; charset=utf-8"), body);
     }
 
-    private Uni<Void> checkAccepted(HttpResponse<Buffer> response) {
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return Uni.createFrom().voidItem();
-        }
-        // 429 and 5xx may pass; any other 4xx means Slack refused this message, and will again.
-        boolean retryable = status == 429 || status >= 500;
-        String body = Secrets.scrub(response.bodyAsString(), webhookUrl.get());
-        String excerpt =
-                body == null ? "" : body.length() > BODY_EXCERPT ? body.substring(0, BODY_EXCERPT) + "…" : body;
-        return Uni.createFrom()
-                .failure(new SendFailedException(
-                        "the Slack webhook " + maskedUrl + " answered HTTP " + status
-                                + (excerpt.isBlank() ? "" : ": " + excerpt.strip()),
-                        retryable));
+    /** A message of text alone, for when the Block Kit rendering failed. */
+    static String plain(Notice notice) {
+        ObjectNode message = Json.MAPPER.createObjectNode();
+        message.put("text", SlackMessage.escape(Rendering.plainText(notice)));
+        return Json.write(message);
     }
 
-    private void requireHttpUrl(String url) {
-        String scheme;
-        try {
-            scheme = URI.create(url).getScheme();
-        } catch (IllegalArgumentException e) {
-            scheme = null;
-        }
-        if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException(
-                    "dbshift.notifier.slack.webhook-url " + Secrets.maskUrl(url)
-                            + " is not an http(s) URL; set it to the incoming-webhook URL Slack gave you, or unset it to turn Slack off");
-        }
+    @Override
+    public void close() {
+        poster.close();
     }
 }

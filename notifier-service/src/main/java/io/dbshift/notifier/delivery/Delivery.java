@@ -22,7 +22,23 @@ public class Delivery extends PanacheEntityBase {
     @Column(name = "event_id")
     public String eventId;
 
+    /** The destination's name. */
     public String channel;
+
+    /** Sent with every attempt (a webhook header, an e-mail's Message-ID) so that a receiver can drop a copy. */
+    @Column(name = "delivery_id")
+    public String deliveryId;
+
+    /** Set for digested notices: the delivery log is also the digest's memory of when it last sent. */
+    @Column(name = "digest_key")
+    public String digestKey;
+
+    /**
+     * A send was interrupted (the notifier stopped between claiming and recording it), so the destination may have the
+     * notice already; it was sent again with the same delivery id.
+     */
+    @Column(name = "in_doubt")
+    public boolean inDoubt;
 
     @Column(name = "event_type")
     public String eventType;

@@ -11,6 +11,9 @@ import java.util.List;
  * @param fields labelled facts, in display order: migration, phase, risk...
  * @param details free lines: risk reasons, a failure's reason, rejected fields
  * @param document a longer preformatted text (the plan), or null
+ * @param digestKey set for notices that are digested (backfill progress): at most one per key and destination in the
+ *     digest interval; null for every other notice
+ * @param event the CloudEvent the notice is about, as JSON: the body of a webhook; null when made without one
  */
 public record Notice(
         String eventId,
@@ -20,11 +23,30 @@ public record Notice(
         String headline,
         List<Field> fields,
         List<String> details,
-        String document) {
+        String document,
+        String digestKey,
+        String event) {
 
     public Notice {
         fields = List.copyOf(fields);
         details = List.copyOf(details);
+    }
+
+    public Notice(
+            String eventId,
+            String eventType,
+            String migrationId,
+            Severity severity,
+            String headline,
+            List<Field> fields,
+            List<String> details,
+            String document) {
+        this(eventId, eventType, migrationId, severity, headline, fields, details, document, null, null);
+    }
+
+    /** The event type without the {@code io.dbshift.} prefix: {@code MigrationFailed}. */
+    public String simpleType() {
+        return eventType == null ? "" : eventType.substring(eventType.lastIndexOf('.') + 1);
     }
 
     /** A labelled fact. */

@@ -3,16 +3,24 @@ package io.dbshift.notifier.notice;
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Payload;
 import io.dbshift.contracts.Phase;
+import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
+import io.dbshift.contracts.event.MigrationRolledBack;
+import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.request.FieldError;
 import io.dbshift.notifier.notice.Notice.Field;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +29,16 @@ import java.util.TreeMap;
 
 /**
  * Decides which events are worth telling people about and what to say. A pure function of the
- * event: step and backfill progress are deliberately left out, so a long migration does not flood
- * the channels.
+ * event. Step starts and ends are left out, so a long migration does not flood the channels; backfill
+ * progress is a digested notice (at most one per destination in the digest interval).
  */
 public final class Notices {
     public static final String MIGRATION = "Migration";
     public static final String ID = "Id";
     public static final String PHASE = "Phase";
     public static final String RISK = "Risk";
+
+    private static final DateTimeFormatter WINDOW_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 
     private Notices() {}
 
@@ -60,6 +70,18 @@ public final class Notices {
         }
         if (payload instanceof MigrationRejected e) {
             return Optional.of(rejected(notice, e));
+        }
+        if (payload instanceof MigrationRolledBack e) {
+            return Optional.of(rolledBack(notice, e));
+        }
+        if (payload instanceof MaintenanceModeChanged e) {
+            return Optional.of(maintenance(notice, e));
+        }
+        if (payload instanceof BackfillProgressed e) {
+            return Optional.of(progress(notice, e));
+        }
+        if (payload instanceof MigrationWindowNotice e) {
+            return Optional.of(window(notice, e));
         }
         return Optional.empty();
     }
@@ -137,6 +159,82 @@ public final class Notices {
         return notice.build();
     }
 
+    private static Notice rolledBack(Builder notice, MigrationRolledBack e) {
+        String how = "restore".equals(e.method()) ? "by restoring its verified backup" : "by its down scripts";
+        notice.headline(
+                        e.verified() ? Severity.WARNING : Severity.ERROR,
+                        "Rolled back" + (e.verified() ? "" : ", NOT verified") + ": "
+                                + nameOf(e.name(), e.migrationId()) + " on " + e.target())
+                .migration(e.name(), e.migrationId())
+                .field(PHASE, Phase.ROLLED_BACK.name())
+                .field("Target", e.target())
+                .field("Method", how)
+                .detail(
+                        e.verified()
+                                ? "The schema equals the one before the migration."
+                                : "The rollback did not restore what was there before; look at the differences now.");
+        if (e.differences() != null) {
+            e.differences().forEach(notice::detail);
+        }
+        return notice.build();
+    }
+
+    private static Notice maintenance(Builder notice, MaintenanceModeChanged e) {
+        return notice.headline(
+                        Severity.WARNING,
+                        (e.on() ? "Maintenance mode ON for " : "Maintenance mode OFF for ") + e.target())
+                .migration(null, e.migrationId())
+                .field("Target", e.target())
+                .detail(
+                        e.on()
+                                ? "Applications must stop using " + e.target() + " until maintenance mode is off."
+                                : e.target() + " is back; applications may resume.")
+                .detail(e.reason())
+                .build();
+    }
+
+    private static Notice progress(Builder notice, BackfillProgressed e) {
+        String percent = e.rowsEstimated() > 0
+                ? Math.min(100, e.rowsDone() * 100 / e.rowsEstimated()) + "%"
+                : String.format("%,d rows", e.rowsDone());
+        notice.headline(Severity.INFO, "Backfill of " + e.table() + " on " + e.target() + ": " + percent)
+                .migration(null, e.migrationId())
+                .field("Step", e.stepId())
+                .field("Rows", String.format("%,d of about %,d", e.rowsDone(), e.rowsEstimated()))
+                .field("Speed", String.format("%,d rows/s", e.rowsPerSecond()))
+                .field("ETA", e.etaSeconds() == null ? null : humanDuration(e.etaSeconds() * 1000))
+                .field("Throttled", e.throttle())
+                .digest(e.migrationId() + "/" + e.stepId());
+        return notice.build();
+    }
+
+    private static Notice window(Builder notice, MigrationWindowNotice e) {
+        ZoneId zone = zoneOf(e.timezone(), e.start());
+        String start = WINDOW_TIME.format(e.start().atZoneSameInstant(zone));
+        String end = e.end() == null ? null : WINDOW_TIME.format(e.end().atZoneSameInstant(zone));
+        String name = nameOf(e.name(), e.migrationId());
+        String headline = switch (e.kind()) {
+            case MigrationWindowNotice.REMINDER_24H -> "Reminder: " + name + "'s window opens in 24 hours";
+            case MigrationWindowNotice.REMINDER_1H -> "Reminder: " + name + "'s window opens in 1 hour";
+            case MigrationWindowNotice.OPENED -> "Window open: " + name + " may change production now";
+            case MigrationWindowNotice.CLOSED -> "Window closed: " + name;
+            default -> name + ": window " + e.kind();
+        };
+        return notice.headline(
+                        MigrationWindowNotice.OPENED.equals(e.kind()) ? Severity.WARNING : Severity.INFO, headline)
+                .migration(e.name(), e.migrationId())
+                .field("Window", start + (end == null ? "" : " – " + end))
+                .build();
+    }
+
+    private static ZoneId zoneOf(String timezone, OffsetDateTime start) {
+        try {
+            return timezone == null || timezone.isBlank() ? start.getOffset() : ZoneId.of(timezone);
+        } catch (DateTimeException e) {
+            return start.getOffset();
+        }
+    }
+
     private static String nameOf(String name, String migrationId) {
         return name == null || name.isBlank() ? migrationId : name;
     }
@@ -165,6 +263,7 @@ public final class Notices {
         private String headline;
         private String migrationId;
         private String document;
+        private String digestKey;
 
         Builder(CloudEvent event) {
             this.event = event;
@@ -202,8 +301,23 @@ public final class Notices {
             return this;
         }
 
+        Builder digest(String key) {
+            digestKey = key;
+            return this;
+        }
+
         Notice build() {
-            return new Notice(event.id(), event.type(), migrationId, severity, headline, fields, details, document);
+            return new Notice(
+                    event.id(),
+                    event.type(),
+                    migrationId,
+                    severity,
+                    headline,
+                    fields,
+                    details,
+                    document,
+                    digestKey,
+                    event.toJson());
         }
     }
 }

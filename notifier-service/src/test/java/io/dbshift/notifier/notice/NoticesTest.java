@@ -12,15 +12,19 @@ import io.dbshift.contracts.Payload;
 import io.dbshift.contracts.Phase;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.event.CheckpointReached;
+import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
+import io.dbshift.contracts.event.MigrationRolledBack;
+import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.FieldError;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -149,14 +153,57 @@ class NoticesTest {
     }
 
     @Test
-    void progressEventsAreNotNoticed() {
+    void stepStartsAndEndsAreNotNoticed() {
         assertTrue(Notices.from(CloudEvent.of("test", new StepStarted("m-1", "s-1", "add column", "prod")))
                 .isEmpty());
         assertTrue(Notices.from(CloudEvent.of("test", new StepCompleted("m-1", "s-1", "add column", "prod", "ok")))
                 .isEmpty());
-        assertTrue(Notices.from(
-                        CloudEvent.of("test", new BackfillProgressed("m-1", "s-2", "prod", "users", 10, 100, 5, 18L)))
-                .isEmpty());
+    }
+
+    @Test
+    void backfillProgressIsADigestedNoticePerStep() {
+        Notice notice = noticeOf(new BackfillProgressed(
+                "m-1", "production.backfill.0", "prod", "users", 450_000, 1_000_000, 80_000, 7L, 500, "lock waits"));
+
+        assertEquals("Backfill of users on prod: 45%", notice.headline());
+        assertEquals("m-1/production.backfill.0", notice.digestKey());
+        assertEquals("7s", notice.field("ETA"));
+        assertEquals("lock waits", notice.field("Throttled"));
+        assertNull(noticeOf(new MigrationCompleted("m-1", "x", 1)).digestKey(), "only progress is digested");
+    }
+
+    @Test
+    void anUnverifiedRollbackIsAnErrorAndAVerifiedOneAWarning() {
+        Notice verified = noticeOf(new MigrationRolledBack("m-1", "add-avatar", "prod", "down", true, List.of()));
+        Notice not = noticeOf(
+                new MigrationRolledBack("m-1", "add-avatar", "prod", "restore", false, List.of("users.avatar_url")));
+
+        assertEquals(Severity.WARNING, verified.severity());
+        assertEquals("Rolled back: add-avatar on prod", verified.headline());
+        assertEquals(Severity.ERROR, not.severity());
+        assertTrue(not.details().contains("users.avatar_url"), not.details().toString());
+        assertEquals("by restoring its verified backup", not.field("Method"));
+    }
+
+    @Test
+    void maintenanceModeTellsApplicationsToStopAndResume() {
+        Notice on = noticeOf(new MaintenanceModeChanged("m-1", "prod", true, "restoring the backup"));
+
+        assertEquals("Maintenance mode ON for prod", on.headline());
+        assertEquals(Severity.WARNING, on.severity());
+        assertTrue(
+                on.details().get(0).contains("must stop using prod"),
+                on.details().toString());
+    }
+
+    @Test
+    void windowNoticesShowTheTimesInTheWindowsZone() {
+        OffsetDateTime start = OffsetDateTime.parse("2026-12-01T22:00:00Z");
+        Notice reminder = noticeOf(new MigrationWindowNotice(
+                "m-1", "add-avatar", MigrationWindowNotice.REMINDER_1H, start, start.plusHours(2), "Europe/Oslo"));
+
+        assertEquals("Reminder: add-avatar's window opens in 1 hour", reminder.headline());
+        assertEquals("2026-12-01 23:00 CET – 2026-12-02 01:00 CET", reminder.field("Window"));
     }
 
     @Test

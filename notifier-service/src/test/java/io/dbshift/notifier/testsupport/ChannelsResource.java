@@ -17,20 +17,25 @@ import java.util.Map;
 public class ChannelsResource implements QuarkusTestResourceLifecycleManager {
     public static final List<String> RECIPIENTS = List.of("dba@example.test", "oncall@example.test");
 
-    private static FakeSlackWebhook slack;
+    /** Looks like a real webhook path, so that the tests can check it never shows in full. */
+    public static final String SLACK_PATH = "/services/T0DBSHIFT/B0NOTIFY/s3cr3tT0k3n";
+
+    private static FakeHttpServer http;
     private static GreenMail smtp;
 
     @Override
     public Map<String, String> start() {
         try {
-            slack = new FakeSlackWebhook();
+            http = new FakeHttpServer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         return Map.ofEntries(
-                Map.entry("dbshift.notifier.slack.webhook-url", slack.url()),
+                Map.entry("dbshift.notifier.slack.webhook-url", slack().url()),
+                // Slack's one message a second would make these tests slow; the rate limit has its own test.
+                Map.entry("dbshift.notifier.slack.min-interval", "0s"),
                 Map.entry("dbshift.notifier.email.to", String.join(",", RECIPIENTS)),
                 Map.entry("dbshift.notifier.email.from", "dbshift@example.test"),
                 Map.entry("dbshift.notifier.retry.max-retries", "2"),
@@ -43,16 +48,28 @@ public class ChannelsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        if (slack != null) {
-            slack.close();
+        if (http != null) {
+            http.close();
         }
         if (smtp != null) {
             smtp.stop();
         }
     }
 
-    public static FakeSlackWebhook slack() {
-        return slack;
+    /** The local HTTP server every fake endpoint is on. */
+    public static FakeHttpServer http() {
+        return http;
+    }
+
+    public static FakeHttpServer.Endpoint slack() {
+        return http.endpoint(SLACK_PATH);
+    }
+
+    /** Every e-mail addressed to {@code address} whose subject or body mentions the text. */
+    public static List<MimeMessage> mailsTo(String address, String text) {
+        return mailsMentioning(text).stream()
+                .filter(mail -> Mails.to(mail).contains(address))
+                .toList();
     }
 
     /** Every e-mail received whose subject or body mentions the text. */

@@ -117,7 +117,9 @@ public final class PlanDocument {
         md.append(
                 "- [ ] Rollback tested — checkpoint \"Rollback tested\", flipped by `staging.rollback`: the down scripts"
                         + " on the migrated staging, schema and row counts as before, the up scripts again\n");
-        md.append("- [ ] Team notified — the notifier announces this plan and every phase change\n");
+        md.append(
+                "- [ ] Team notified — checkpoint \"Team notified\", flipped when the notifier delivered this plan to every"
+                        + " required recipient, with the delivery ids\n");
         md.append("- [ ] Monitoring dashboards open\n");
 
         md.append("\n### Execution Steps\n");

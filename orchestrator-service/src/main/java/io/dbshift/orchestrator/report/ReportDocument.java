@@ -51,7 +51,8 @@ public final class ReportDocument {
                 Checkpoints.MIGRATION_REHEARSED,
                 Checkpoints.DATA_INTEGRITY_CHECKS_PASSING,
                 Checkpoints.BACKUP_VERIFIED,
-                Checkpoints.ROLLBACK_TESTED)) {
+                Checkpoints.ROLLBACK_TESTED,
+                Checkpoints.TEAM_NOTIFIED)) {
             Evidence.Checkpoint c = evidence.checkpoints.get(checkpoint);
             if (c == null) {
                 md.append("- [ ] ").append(checkpoint).append(" — no evidence collected\n");

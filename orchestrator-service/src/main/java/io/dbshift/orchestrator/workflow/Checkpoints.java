@@ -14,5 +14,8 @@ public final class Checkpoints {
      */
     public static final String ROLLBACK_TESTED = "Rollback tested";
 
+    /** The notifier delivered the plan's notice to every required recipient; the evidence lists the delivery ids. */
+    public static final String TEAM_NOTIFIED = "Team notified";
+
     private Checkpoints() {}
 }

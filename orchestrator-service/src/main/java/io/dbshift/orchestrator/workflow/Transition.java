@@ -34,6 +34,7 @@ import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TargetRolledBack;
+import io.dbshift.contracts.result.TeamNotified;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.orchestrator.plan.PlanDocument;
 import io.dbshift.orchestrator.plan.PlanStep;
@@ -139,6 +140,40 @@ public final class Transition {
         return new Decision(true, Phase.ROLLING_BACK, rollback, evidence, commands, events, null);
     }
 
+    /**
+     * The notifier delivered the plan's notice to every required recipient: the "Team notified" checkpoint, with the
+     * delivery ids as evidence. Changes nothing else; a second report, or one for an unknown plan, changes nothing.
+     */
+    public static Decision teamNotified(MigrationState state, TeamNotified notified, Instant now) {
+        if (state.evidence().checkpoints.containsKey(Checkpoints.TEAM_NOTIFIED)) {
+            return Decision.unchanged(state, "the team was notified already");
+        }
+        if (notified.deliveries() == null || notified.deliveries().isEmpty()) {
+            return Decision.unchanged(state, "a team notice with no delivery is no evidence");
+        }
+        Evidence evidence = state.evidence().copy();
+        Map<String, Object> proof = new LinkedHashMap<>();
+        proof.put("planEvent", notified.planEventId());
+        proof.put(
+                "deliveries",
+                notified.deliveries().stream()
+                        .map(d -> Map.of(
+                                "destination", d.destination(),
+                                "deliveryId", d.deliveryId(),
+                                "deliveredAt", String.valueOf(d.deliveredAt())))
+                        .toList());
+        evidence.checkpoints.put(
+                Checkpoints.TEAM_NOTIFIED, new Evidence.Checkpoint(Checkpoints.TEAM_NOTIFIED, now, proof));
+        return new Decision(
+                true,
+                state.phase(),
+                state.stepIndex(),
+                evidence,
+                List.of(),
+                List.of(new CheckpointReached(state.id(), Checkpoints.TEAM_NOTIFIED, proof)),
+                null);
+    }
+
     /** A new migration: the design phase starts with the schema analysis of the target. */
     public static Decision start(MigrationState state, Instant now) {
         Evidence evidence = state.evidence().copy();
@@ -149,7 +184,8 @@ public final class Transition {
                 name(state),
                 state.request().target(),
                 state.request().staging(),
-                state.request().requestedBy()));
+                state.request().requestedBy(),
+                state.request().notifications()));
         events.add(new MigrationPhaseChanged(state.id(), name(state), null, Phase.DESIGN, "request accepted"));
         begin(state, evidence, 0, now, commands, events);
         return new Decision(true, Phase.DESIGN, 0, evidence, commands, events, null);
@@ -215,7 +251,12 @@ public final class Transition {
                         state.id(), name(state), Phase.DESIGN, Phase.PLAN, "schema analysed: " + summary));
                 String plan = PlanDocument.render(state, evidence, now);
                 events.add(new MigrationPlanned(
-                        state.id(), name(state), risk.level().label(), risk.reasons(), plan));
+                        state.id(),
+                        name(state),
+                        risk.level().label(),
+                        risk.reasons(),
+                        plan,
+                        state.request().window()));
                 events.add(new MigrationPhaseChanged(
                         state.id(),
                         name(state),

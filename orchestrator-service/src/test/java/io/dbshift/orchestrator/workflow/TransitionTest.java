@@ -40,6 +40,7 @@ import io.dbshift.contracts.result.SchemaAnalyzed;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TargetRolledBack;
+import io.dbshift.contracts.result.TeamNotified;
 import io.dbshift.contracts.schema.AnalysisRisk;
 import io.dbshift.contracts.schema.ChangeClass;
 import io.dbshift.contracts.schema.SchemaSnapshot;
@@ -168,6 +169,36 @@ class TransitionTest {
                 assertInstanceOf(AnalyzeSchema.class, d.commands().get(0));
         assertEquals("production", analyze.target());
         assertEquals("m1/design.analyze", analyze.commandId());
+    }
+
+    @Test
+    void theNotifiersEvidenceFlipsTeamNotifiedOnceAndMovesNothingElse() {
+        MigrationState s = after(fresh(), Transition.start(fresh(), T0));
+        TeamNotified notified = new TeamNotified(
+                "m1",
+                "evt-plan",
+                List.of(
+                        new TeamNotified.Delivery("alerts", "d-1", T0),
+                        new TeamNotified.Delivery("email:owner@example.test", "d-2", T0)));
+
+        Decision d = Transition.teamNotified(s, notified, T0);
+
+        assertTrue(d.changed());
+        assertEquals(s.phase(), d.phase());
+        assertEquals(s.stepIndex(), d.stepIndex());
+        assertTrue(d.commands().isEmpty());
+        Evidence.Checkpoint checkpoint = d.evidence().checkpoints.get(Checkpoints.TEAM_NOTIFIED);
+        assertEquals("evt-plan", checkpoint.evidence().get("planEvent"));
+        assertTrue(checkpoint.evidence().get("deliveries").toString().contains("deliveryId=d-2"));
+        CheckpointReached reached =
+                assertInstanceOf(CheckpointReached.class, d.events().get(0));
+        assertEquals(Checkpoints.TEAM_NOTIFIED, reached.checkpoint());
+
+        assertFalse(Transition.teamNotified(after(s, d), notified, T0).changed(), "a second report changes nothing");
+        assertFalse(
+                Transition.teamNotified(s, new TeamNotified("m1", "evt-plan", List.of()), T0)
+                        .changed(),
+                "no delivery is no evidence");
     }
 
     @Test
