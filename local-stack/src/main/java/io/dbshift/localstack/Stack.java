@@ -21,6 +21,7 @@ public final class Stack implements AutoCloseable {
 
     private final Path home;
     private final Path logDir;
+    private LocalInbox inbox;
     private final LocalPostgres postgres;
     private final LocalKafka kafka;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
@@ -91,8 +92,10 @@ public final class Stack implements AutoCloseable {
                 postgres.recreateDatabase(controlDatabase(service));
                 stack.ports.put(service, Ports.free());
             }
+            // Notices by e-mail and to the example's #db-changes arrive in the local inbox.
+            stack.inbox = LocalInbox.start(logDir);
             // The stack's backups stay beside its logs, in the checkout's target directory.
-            Map<String, String> extra = new LinkedHashMap<>();
+            Map<String, String> extra = new LinkedHashMap<>(stack.inbox.notifierConfig(List.of("db-changes")));
             extra.put(
                     "executor-service:dbshift.executor.backup-dir",
                     home.resolve("target/local-stack-backups").toString());
@@ -199,6 +202,11 @@ public final class Stack implements AutoCloseable {
         return home;
     }
 
+    /** Where the notifier's e-mail and Slack notices arrive. */
+    public LocalInbox inbox() {
+        return inbox;
+    }
+
     public Path logDir() {
         return logDir;
     }
@@ -230,6 +238,9 @@ public final class Stack implements AutoCloseable {
             // best effort
         }
         services.values().forEach(ServiceProcess::close);
+        if (inbox != null) {
+            inbox.close();
+        }
         kafka.close();
         postgres.close();
     }

@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,9 +115,12 @@ class MigrationWorkflowIT {
                         "production.backfill",
                         "production.verify"),
                 steps);
+        // "Team notified" comes from the notifier, whenever the plan has reached everyone: its place in the order is
+        // not the workflow's, and it is checked below.
         List<String> checkpoints = events.stream()
                 .filter(e -> e.payload() instanceof CheckpointReached)
                 .map(e -> ((CheckpointReached) e.payload()).checkpoint())
+                .filter(checkpoint -> !checkpoint.equals("Team notified"))
                 .toList();
         // When the command-line test ran the example first, staging had version 2 already: nothing to roll back there.
         boolean appliedOnStaging = events.stream()
@@ -167,6 +171,38 @@ class MigrationWorkflowIT {
         assertEquals(
                 exampleId + "/staging.verify/result",
                 proof.path("checksEventId").asText());
+
+        // The plan reached the signed webhook, and the orchestrator holds the delivery id as the checkpoint's evidence.
+        JsonNode notified = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> Json.MAPPER
+                                .readTree(get("/migrations/" + exampleId).body())
+                                .path("evidence")
+                                .path("checkpoints")
+                                .path("Team notified")
+                                .path("evidence"),
+                        evidence -> !evidence.isMissingNode());
+        // Every required recipient: the request's #db-changes and address (the local inbox), and the configured
+        // webhook.
+        Map<String, String> deliveryIds = new java.util.TreeMap<>();
+        notified.path("deliveries")
+                .forEach(d -> deliveryIds.put(
+                        d.path("destination").asText(), d.path("deliveryId").asText()));
+        assertEquals(
+                Set.of("db-changes", "email:dba@example.com", "receiver"), deliveryIds.keySet(), notified.toString());
+        assertTrue(
+                stack.inbox().posts("db-changes").stream().anyMatch(post -> post.contains(exampleId)),
+                "the plan was posted to #db-changes");
+        List<WebhookReceiver.Call> planCalls = SystemUnderTest.receiver().calls(exampleId).stream()
+                .filter(call -> call.body().contains("\"type\":\"io.dbshift.MigrationPlanned\""))
+                .toList();
+        assertEquals(1, planCalls.size(), "the plan is posted once");
+        WebhookReceiver.Call planCall = planCalls.get(0);
+        assertEquals(deliveryIds.get("receiver"), planCall.deliveryId());
+        assertTrue(planCall.signedWith(WebhookReceiver.SIGNING_KEY), "the receiver verifies the signature");
+        assertEquals(
+                notified.path("planEvent").asText(),
+                CloudEvent.parse(planCall.body()).id());
 
         // The backup taken before production changed: on disk, with the checksum and rows the checkpoint claims.
         JsonNode backup = migration

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 final class SystemUnderTest {
     private static Stack stack;
+    private static WebhookReceiver receiver;
 
     private SystemUnderTest() {}
 
@@ -18,13 +19,32 @@ final class SystemUnderTest {
             Path home = Path.of(System.getProperty("dbshift.home", ".."))
                     .toAbsolutePath()
                     .normalize();
+            receiver = new WebhookReceiver();
             // Smaller than the demo's targets: the tests are about behaviour; the demo and benchmarks are about size.
+            // Every notice also goes to a signed webhook the tests read, as a team's own service would.
             stack = Stack.start(
                     home,
-                    new Stack.Options(2_000, 50_000, Map.of()),
+                    new Stack.Options(
+                            2_000,
+                            50_000,
+                            Map.of(
+                                    "notifier-service:dbshift.notifier.destinations.receiver.type",
+                                    "webhook",
+                                    "notifier-service:dbshift.notifier.destinations.receiver.url",
+                                    receiver.url(),
+                                    "notifier-service:dbshift.notifier.destinations.receiver.signing-key",
+                                    WebhookReceiver.SIGNING_KEY,
+                                    "notifier-service:dbshift.notifier.routes.everything.destinations",
+                                    "receiver")),
                     message -> System.out.println("[stack] " + message));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
+    }
+
+    /** The outside service the notifier's webhook calls. */
+    static synchronized WebhookReceiver receiver() {
+        stack();
+        return receiver;
     }
 }

@@ -11,7 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** One row of the delivery log: what became of one event's notice on one channel. */
+/** One row of the delivery log: one event's notice for one destination, queued, being sent, delivered or failed. */
 @Entity
 @Table(name = "delivery_log")
 public class Delivery extends PanacheEntityBase {
@@ -57,4 +57,18 @@ public class Delivery extends PanacheEntityBase {
 
     @Column(name = "recorded_at")
     public Instant recordedAt;
+
+    /** The notice as JSON: what the worker sends. */
+    public String notice;
+
+    /** The destination must have this notice for the plan to count as announced ("Team notified"). */
+    public boolean required;
+
+    /** Attempts in the current round: a FAILED row put back by a redelivered event starts a new round. */
+    @Column(name = "round_attempts")
+    public int roundAttempts;
+
+    /** When a PENDING row may be sent: now, or after a backoff or the receiver's Retry-After. */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
 }

@@ -1,19 +1,21 @@
 package io.dbshift.notifier.delivery;
 
+import io.dbshift.contracts.Json;
 import io.dbshift.notifier.notice.Notice;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The notifier's memory of what it sent, keyed by (event id, destination). A row is claimed (SENDING) in its own
- * transaction before the send and settled (DELIVERED or FAILED) after it. DELIVERED is final; FAILED is tried again
- * when the event comes again; SENDING found later means a send was interrupted.
+ * The notifier's memory of what it sent, and its queue: one row per (event id, destination). The consumer queues rows
+ * (PENDING); the worker claims one (SENDING, committed) before the send and settles it after (DELIVERED, PENDING again
+ * with a later attempt, or FAILED). DELIVERED is final.
  */
 @ApplicationScoped
 public class DeliveryLog {
@@ -25,63 +27,110 @@ public class DeliveryLog {
     }
 
     /**
-     * Claims the send of a notice to a destination; call inside a transaction. Null when there is nothing to send:
-     * delivered already, or a digested notice whose destination had one for the same key within {@code digest}.
+     * Queues a notice for a destination; call inside a transaction. Nothing is queued when the destination has it or
+     * has it queued, or, for a digested notice, when the destination was given one with the same key within
+     * {@code digest}. A FAILED row is queued again, for a new round of attempts.
+     *
+     * @return whether a row was queued
      */
-    public Uni<Delivery> claim(Notice notice, String channel, Duration digest) {
-        return Delivery.<Delivery>find("eventId = ?1 and channel = ?2", notice.eventId(), channel)
-                .firstResult()
-                .chain(existing -> {
-                    if (existing != null && existing.status == DeliveryStatus.DELIVERED) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    if (existing == null && notice.digestKey() != null) {
-                        return lastDigestSent(channel, notice.digestKey()).chain(last -> {
-                            if (last != null && last.plus(digest).isAfter(Instant.now())) {
-                                return Uni.createFrom().nullItem();
-                            }
-                            return claimNew(notice, channel);
-                        });
-                    }
-                    if (existing == null) {
-                        return claimNew(notice, channel);
-                    }
-                    // A row left SENDING: the notifier stopped between the send and recording it.
-                    existing.inDoubt = existing.inDoubt || existing.status == DeliveryStatus.SENDING;
-                    existing.status = DeliveryStatus.SENDING;
-                    existing.recordedAt = Instant.now();
-                    return Uni.createFrom().item(existing);
-                });
+    public Uni<Boolean> enqueue(Notice notice, String channel, boolean required, Duration digest) {
+        return find(notice.eventId(), channel).chain(existing -> {
+            if (existing != null) {
+                if (existing.status != DeliveryStatus.FAILED) {
+                    return Uni.createFrom().item(false);
+                }
+                requeue(existing, notice, required);
+                return Uni.createFrom().item(true);
+            }
+            Uni<Boolean> digested = notice.digestKey() == null
+                    ? Uni.createFrom().item(false)
+                    : lastDigest(channel, notice.digestKey())
+                            .map(last -> last != null && last.plus(digest).isAfter(Instant.now()));
+            return digested.chain(skip -> {
+                if (skip) {
+                    return Uni.createFrom().item(false);
+                }
+                Delivery row = newRow(notice, channel);
+                requeue(row, notice, required);
+                return row.persist().replaceWith(true);
+            });
+        });
     }
 
-    /** Settles a claimed send; call inside a transaction. */
-    public Uni<Delivery> record(Notice notice, String channel, DeliveryOutcome outcome) {
-        return Delivery.<Delivery>find("eventId = ?1 and channel = ?2", notice.eventId(), channel)
-                .firstResult()
-                .chain(existing -> {
-                    Delivery row = existing != null ? existing : newRow(notice, channel);
-                    row.status = outcome.status();
-                    row.attempts += outcome.attempts();
-                    row.lastError = outcome.error();
-                    row.recordedAt = Instant.now();
-                    // A found row is managed: the transaction flushes the change.
-                    return existing != null ? Uni.createFrom().item(row) : row.persist();
-                });
+    /** Records, without a send, that a notice cannot go to a destination; call inside a transaction. */
+    public Uni<Delivery> refuse(Notice notice, String channel, String reason) {
+        return find(notice.eventId(), channel).chain(existing -> {
+            Delivery row = existing != null ? existing : newRow(notice, channel);
+            row.status = DeliveryStatus.FAILED;
+            row.lastError = reason;
+            row.recordedAt = Instant.now();
+            row.nextAttemptAt = null;
+            return existing != null ? Uni.createFrom().item(row) : row.persist();
+        });
     }
 
-    private Uni<Delivery> claimNew(Notice notice, String channel) {
-        Delivery row = newRow(notice, channel);
-        row.status = DeliveryStatus.SENDING;
+    /** The queued rows, oldest first; call inside a session. */
+    public Uni<List<Delivery>> queued(int limit) {
+        return Delivery.<Delivery>find("status = ?1 order by id", DeliveryStatus.PENDING)
+                .page(0, limit)
+                .list();
+    }
+
+    /**
+     * Rows left SENDING by a notifier that stopped mid-send go back to the queue, marked in doubt: the destination may
+     * have them already. Call inside a transaction, before this process sends anything.
+     */
+    public Uni<Integer> requeueInterrupted() {
+        return Delivery.update(
+                "status = ?1, inDoubt = true, nextAttemptAt = ?2 where status = ?3",
+                DeliveryStatus.PENDING,
+                Instant.now(),
+                DeliveryStatus.SENDING);
+    }
+
+    /** Claims a queued row whose attempt is due; null when it is not queued or not due. Call inside a transaction. */
+    public Uni<Delivery> claim(long id, Instant now) {
+        return Delivery.<Delivery>findById(id).map(row -> {
+            if (row == null
+                    || row.status != DeliveryStatus.PENDING
+                    || (row.nextAttemptAt != null && row.nextAttemptAt.isAfter(now))) {
+                return null;
+            }
+            row.status = DeliveryStatus.SENDING;
+            row.recordedAt = now;
+            return row;
+        });
+    }
+
+    /** Settles a claimed row after an attempt; call inside a transaction. */
+    public Uni<Delivery> settle(long id, DeliveryOutcome outcome) {
+        return Delivery.<Delivery>findById(id).map(row -> {
+            row.status = outcome.status();
+            row.attempts++;
+            row.roundAttempts++;
+            row.lastError = outcome.error();
+            row.nextAttemptAt = outcome.nextAttemptAt();
+            row.recordedAt = Instant.now();
+            return row;
+        });
+    }
+
+    private static void requeue(Delivery row, Notice notice, boolean required) {
+        row.status = DeliveryStatus.PENDING;
+        row.notice = Json.write(notice);
+        row.required = required;
+        row.roundAttempts = 0;
+        row.nextAttemptAt = Instant.now();
         row.recordedAt = Instant.now();
-        return row.persist();
     }
 
-    private static Uni<Instant> lastDigestSent(String channel, String digestKey) {
-        return Delivery.<Delivery>find(
-                        "channel = ?1 and digestKey = ?2 and status = ?3 order by recordedAt desc",
-                        channel,
-                        digestKey,
-                        DeliveryStatus.DELIVERED)
+    private static Uni<Delivery> find(String eventId, String channel) {
+        return Delivery.<Delivery>find("eventId = ?1 and channel = ?2", eventId, channel)
+                .firstResult();
+    }
+
+    private static Uni<Instant> lastDigest(String channel, String digestKey) {
+        return Delivery.<Delivery>find("channel = ?1 and digestKey = ?2 order by recordedAt desc", channel, digestKey)
                 .firstResult()
                 .map(row -> row == null ? null : row.recordedAt);
     }

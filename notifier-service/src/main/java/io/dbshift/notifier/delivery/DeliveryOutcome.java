@@ -1,18 +1,24 @@
 package io.dbshift.notifier.delivery;
 
-/**
- * How one round of attempts to send a notice on a channel ended.
- *
- * @param attempts sends tried in this round, the first included
- * @param error the last failure's message, or null when delivered
- */
-public record DeliveryOutcome(DeliveryStatus status, int attempts, String error) {
+import java.time.Instant;
 
-    public static DeliveryOutcome delivered(int attempts) {
-        return new DeliveryOutcome(DeliveryStatus.DELIVERED, attempts, null);
+/**
+ * How one attempt to send a notice to a destination ended.
+ *
+ * @param status DELIVERED; PENDING when it is to be tried again at {@code nextAttemptAt}; FAILED when it is given up
+ * @param error the failure's message, secrets masked, or null when delivered
+ */
+public record DeliveryOutcome(DeliveryStatus status, String error, Instant nextAttemptAt) {
+
+    public static DeliveryOutcome delivered() {
+        return new DeliveryOutcome(DeliveryStatus.DELIVERED, null, null);
     }
 
-    public static DeliveryOutcome failed(int attempts, String error) {
-        return new DeliveryOutcome(DeliveryStatus.FAILED, attempts, error);
+    public static DeliveryOutcome retryAt(Instant next, String error) {
+        return new DeliveryOutcome(DeliveryStatus.PENDING, error, next);
+    }
+
+    public static DeliveryOutcome failed(String error) {
+        return new DeliveryOutcome(DeliveryStatus.FAILED, error, null);
     }
 }

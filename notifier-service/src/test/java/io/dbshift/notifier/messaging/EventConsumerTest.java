@@ -222,7 +222,7 @@ class EventConsumerTest {
                 versions.add(rs.getString(1));
             }
         }
-        assertEquals(List.of("1", "2", "3"), versions);
+        assertEquals(List.of("1", "2", "3", "4"), versions);
     }
 
     private static String newMigrationId() {

@@ -197,6 +197,28 @@ class RoutedDeliveryTest {
     }
 
     @Test
+    void aDestinationWaitingToRetryHoldsBackOnlyItsOwnNoticesAndKeepsTheirOrder() {
+        String migrationId = newMigrationId();
+        CloudEvent first = event(new MigrationCompleted(migrationId, "first", 1_000));
+        CloudEvent second = event(new MigrationCompleted(migrationId, "second", 2_000));
+        hooks().answerNext(503, 1, Map.of("Retry-After", "2"));
+
+        events.send(first.toJson());
+        events.send(second.toJson());
+
+        waitFor()
+                .until(() -> "DELIVERED".equals(status(second, "slack")) && "DELIVERED".equals(status(second, "team")));
+        assertEquals("PENDING", status(first, "hooks"), "hooks waits out its Retry-After");
+        assertEquals(1, hooks().received(migrationId).size(), "and sends nothing after the notice it waits to retry");
+
+        waitFor().until(() -> "DELIVERED".equals(status(second, "hooks")));
+        List<String> order = hooks().received(migrationId).stream()
+                .map(call -> CloudEvent.parse(call.body()).id())
+                .toList();
+        assertEquals(List.of(first.id(), first.id(), second.id()), order, "a destination's notices keep their order");
+    }
+
+    @Test
     void aHangingEndpointTimesOutAndTheNoticeIsDeadLetteredWithTheReason() {
         String migrationId = newMigrationId();
         CloudEvent completed = event(new MigrationCompleted(migrationId, "add-avatar", 1_000));
