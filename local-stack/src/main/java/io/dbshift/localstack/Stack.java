@@ -96,6 +96,12 @@ public final class Stack implements AutoCloseable {
             stack.inbox = LocalInbox.start(logDir);
             // The stack's backups stay beside its logs, in the checkout's target directory.
             Map<String, String> extra = new LinkedHashMap<>(stack.inbox.notifierConfig(List.of("db-changes")));
+            if (stack.ports.containsKey("orchestrator-service")) {
+                // The e-mail that says a migration ended carries its report; notices link to the plan and report.
+                String orchestrator = "http://127.0.0.1:" + stack.ports.get("orchestrator-service");
+                extra.put("notifier-service:dbshift.notifier.orchestrator-url", orchestrator);
+                extra.put("notifier-service:dbshift.notifier.public-url", orchestrator);
+            }
             extra.put(
                     "executor-service:dbshift.executor.backup-dir",
                     home.resolve("target/local-stack-backups").toString());

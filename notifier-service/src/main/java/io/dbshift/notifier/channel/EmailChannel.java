@@ -5,6 +5,7 @@ import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRolledBack;
+import io.dbshift.notifier.notice.Links;
 import io.dbshift.notifier.notice.Notice;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -34,21 +35,27 @@ public class EmailChannel implements NoticeChannel {
     private final String from;
     private final String subjectPrefix;
     private final Function<String, Uni<Optional<String>>> reports;
+    private final Optional<String> publicUrl;
 
-    /** @param reports a migration's report as Markdown, by migration id; empty when it cannot be had */
+    /**
+     * @param reports a migration's report as Markdown, by migration id; empty when it cannot be had
+     * @param publicUrl the orchestrator's public address, for links to the plan and the report
+     */
     public EmailChannel(
             String name,
             ReactiveMailer mailer,
             List<String> recipients,
             String from,
             String subjectPrefix,
-            Function<String, Uni<Optional<String>>> reports) {
+            Function<String, Uni<Optional<String>>> reports,
+            Optional<String> publicUrl) {
         this.name = name;
         this.mailer = mailer;
         this.recipients = List.copyOf(recipients);
         this.from = from;
         this.subjectPrefix = subjectPrefix;
         this.reports = reports;
+        this.publicUrl = publicUrl;
     }
 
     @Override
@@ -69,7 +76,9 @@ public class EmailChannel implements NoticeChannel {
     @Override
     public Uni<Void> send(Notice notice, String deliveryId) {
         EmailMessage message = Rendering.orFallback(
-                notice, n -> EmailMessage.render(n, subjectPrefix), n -> EmailMessage.plain(n, subjectPrefix));
+                notice,
+                n -> EmailMessage.render(n, subjectPrefix, Links.of(publicUrl, n.migrationId())),
+                n -> EmailMessage.plain(n, subjectPrefix));
         Mail mail = new Mail()
                 .setTo(recipients)
                 .setFrom(from)

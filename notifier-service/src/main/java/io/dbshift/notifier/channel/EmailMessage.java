@@ -1,5 +1,6 @@
 package io.dbshift.notifier.channel;
 
+import io.dbshift.notifier.notice.Links;
 import io.dbshift.notifier.notice.Notice;
 import io.dbshift.notifier.notice.Severity;
 
@@ -12,11 +13,16 @@ public record EmailMessage(String subject, String text, String html) {
 
     /** Renders a notice; {@code subjectPrefix} goes first, so that mail filters can pick notices out. */
     public static EmailMessage render(Notice notice, String subjectPrefix) {
+        return render(notice, subjectPrefix, null);
+    }
+
+    /** Renders a notice with links to the plan and the report when {@code links} is not null. */
+    public static EmailMessage render(Notice notice, String subjectPrefix, Links links) {
         String tag = notice.severity() == Severity.ERROR ? "FAILED: " : "";
         String subject = oneLine((subjectPrefix == null || subjectPrefix.isBlank() ? "" : subjectPrefix.strip() + " ")
                 + tag
                 + notice.headline());
-        return new EmailMessage(subject, text(notice), html(notice));
+        return new EmailMessage(subject, text(notice, links), html(notice, links));
     }
 
     /** The notice as plain text alone, for when the full rendering failed. */
@@ -27,7 +33,7 @@ public record EmailMessage(String subject, String text, String html) {
         return new EmailMessage(subject, text, "<html><body><pre>" + escape(text) + "</pre></body></html>\n");
     }
 
-    private static String text(Notice notice) {
+    private static String text(Notice notice, Links links) {
         StringBuilder body = new StringBuilder(notice.headline()).append("\n\n");
         notice.fields()
                 .forEach(f ->
@@ -39,10 +45,17 @@ public record EmailMessage(String subject, String text, String html) {
         if (notice.document() != null) {
             body.append("\nPlan:\n\n").append(notice.document()).append('\n');
         }
+        if (links != null) {
+            body.append("\nPlan: ")
+                    .append(links.plan())
+                    .append("\nReport: ")
+                    .append(links.report())
+                    .append('\n');
+        }
         return body.append("\n-- \n").append(footer(notice)).append('\n').toString();
     }
 
-    private static String html(Notice notice) {
+    private static String html(Notice notice, Links links) {
         StringBuilder body = new StringBuilder("<html><body>\n<h2>")
                 .append(escape(notice.headline()))
                 .append("</h2>\n");
@@ -66,6 +79,13 @@ public record EmailMessage(String subject, String text, String html) {
             body.append("<h3>Plan</h3>\n<pre>")
                     .append(escape(notice.document()))
                     .append("</pre>\n");
+        }
+        if (links != null) {
+            body.append("<p><a href=\"")
+                    .append(escape(links.plan()))
+                    .append("\">Plan</a> · <a href=\"")
+                    .append(escape(links.report()))
+                    .append("\">Report</a></p>\n");
         }
         return body.append("<p><small>")
                 .append(escape(footer(notice)))

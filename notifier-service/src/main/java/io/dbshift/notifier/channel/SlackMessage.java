@@ -3,6 +3,7 @@ package io.dbshift.notifier.channel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbshift.contracts.Json;
+import io.dbshift.notifier.notice.Links;
 import io.dbshift.notifier.notice.Notice;
 import io.dbshift.notifier.notice.Severity;
 
@@ -21,6 +22,11 @@ public final class SlackMessage {
 
     /** The JSON body to POST to the webhook. */
     public static String render(Notice notice) {
+        return render(notice, null);
+    }
+
+    /** The JSON body, with links to the plan and the report when {@code links} is not null. */
+    public static String render(Notice notice, Links links) {
         ObjectNode message = Json.MAPPER.createObjectNode();
         message.put("text", emoji(notice.severity()) + " " + escape(notice.headline()));
         ArrayNode blocks = message.putArray("blocks");
@@ -53,6 +59,9 @@ public final class SlackMessage {
             // Six characters for the fences; a cut plan still says where to read the rest.
             String plan = truncate(escape(notice.document()), SECTION_TEXT_MAX - 6);
             section(blocks, "```" + plan + "```");
+        }
+        if (links != null) {
+            section(blocks, "<" + links.plan() + "|Plan> · <" + links.report() + "|Report>");
         }
         ObjectNode context = blocks.addObject().put("type", "context");
         context.putArray("elements")

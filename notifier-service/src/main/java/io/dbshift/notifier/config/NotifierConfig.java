@@ -42,6 +42,12 @@ public interface NotifierConfig {
     /** Where the orchestrator's REST API is, to attach a migration's report to the e-mail that says it ended. */
     Optional<String> orchestratorUrl();
 
+    /**
+     * The orchestrator's address as people reach it (behind a proxy, say); with it, Slack messages and e-mails link to
+     * the migration's plan and report.
+     */
+    Optional<String> publicUrl();
+
     /** Slack incoming-webhook settings. */
     interface Slack {
         /** The incoming-webhook URL; unset means no Slack notices. A secret: it is never logged in full. */

@@ -147,7 +147,21 @@ public final class Notices {
                 .field(PHASE, Phase.FAILED.name())
                 .field("Step", e.stepId())
                 .detail(e.reason())
+                .detail(nextAfterFailure(e.stepId()))
                 .build();
+    }
+
+    /** What happens after a failure, which depends on how far the migration got. */
+    static String nextAfterFailure(String stepId) {
+        if (stepId == null || !stepId.startsWith("production.")) {
+            return "Next: production was not changed. Fix the cause and submit the migration again.";
+        }
+        if (stepId.equals("production.baseline") || stepId.equals("production.backup")) {
+            return "Next: production was not changed; the backup or baseline failed before the apply. Fix the cause and"
+                    + " submit again.";
+        }
+        return "Next: production may have changed. The report says which versions were applied; failed checks are"
+                + " rolled back as the request's policy says, or ask for it with dbshift rollback <id> --reason.";
     }
 
     private static Notice rejected(Builder notice, MigrationRejected e) {

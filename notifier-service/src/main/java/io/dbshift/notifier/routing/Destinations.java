@@ -60,7 +60,8 @@ public class Destinations {
                                     SlackChannel.TYPE,
                                     PREFIX + "slack.webhook-url",
                                     url,
-                                    config.slack().timeout()),
+                                    config.slack().timeout(),
+                                    config.publicUrl()),
                             config.slack().minInterval());
                     routes.add(Route.everything("slack", SlackChannel.TYPE));
                 });
@@ -151,7 +152,8 @@ public class Destinations {
                                 name,
                                 key + ".url",
                                 required(destination.url(), key + ".url"),
-                                destination.timeout()),
+                                destination.timeout(),
+                                config.publicUrl()),
                         destination.minInterval().orElse(SLACK_INTERVAL));
             case WebhookChannel.TYPE ->
                 add(
@@ -185,7 +187,13 @@ public class Destinations {
 
     private EmailChannel email(String name, List<String> to) {
         return new EmailChannel(
-                name, mailer, to, config.email().from(), config.email().subjectPrefix(), reports::of);
+                name,
+                mailer,
+                to,
+                config.email().from(),
+                config.email().subjectPrefix(),
+                reports::of,
+                config.publicUrl());
     }
 
     private static String required(Optional<String> value, String key) {

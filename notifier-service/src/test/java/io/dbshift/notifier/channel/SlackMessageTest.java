@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbshift.contracts.Json;
+import io.dbshift.notifier.notice.Links;
 import io.dbshift.notifier.notice.Notice;
 import io.dbshift.notifier.notice.Notice.Field;
 import io.dbshift.notifier.notice.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SlackMessageTest {
@@ -113,6 +115,20 @@ class SlackMessageTest {
         String json = SlackMessage.render(plan("Plan ready", List.of(), List.of(), null));
 
         assertFalse(json.contains("hooks.slack.com"));
+    }
+
+    @Test
+    void withAPublicUrlTheMessageLinksToThePlanAndTheReport() {
+        String json = SlackMessage.render(
+                plan("Plan ready", List.of(), List.of(), null),
+                Links.of(Optional.of("https://dbshift.example.test/"), "m-1"));
+
+        assertTrue(
+                json.contains("<https://dbshift.example.test/migrations/m-1/plan|Plan> · "
+                        + "<https://dbshift.example.test/migrations/m-1/report|Report>"),
+                json);
+        assertFalse(SlackMessage.render(plan("Plan ready", List.of(), List.of(), null))
+                .contains("|Plan>"));
     }
 
     private static List<String> types(JsonNode blocks) {

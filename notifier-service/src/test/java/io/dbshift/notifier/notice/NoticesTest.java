@@ -129,7 +129,22 @@ class NoticesTest {
         assertEquals("Migration failed: add-avatar", notice.headline());
         assertEquals(Severity.ERROR, notice.severity());
         assertEquals("step-3", notice.field("Step"));
-        assertEquals(List.of("column \"avatar\" already exists"), notice.details());
+        assertEquals("column \"avatar\" already exists", notice.details().get(0));
+        assertTrue(
+                notice.details().get(1).startsWith("Next: production was not changed"),
+                notice.details().toString());
+    }
+
+    @Test
+    void aFailureInProductionSaysProductionMayHaveChangedAndHowToRollBack() {
+        Notice notice = noticeOf(new MigrationFailed("m-1", "add-avatar", "production.verify", "2 checks failed"));
+
+        assertTrue(
+                notice.details().get(1).contains("production may have changed"),
+                notice.details().toString());
+        assertTrue(
+                notice.details().get(1).contains("dbshift rollback"),
+                notice.details().toString());
     }
 
     @Test
