@@ -54,7 +54,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class DeliveryWorker {
-    static final String SOURCE = "dbshift/notifier";
+    static final String SOURCE = "/dbshift/notifier";
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final String PLANNED = MessageTypes.typeOf(MigrationPlanned.class);
     private static final int BATCH = 500;

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class WindowNotices {
-    static final String SOURCE = "dbshift/notifier";
+    static final String SOURCE = "/dbshift/notifier";
     private static final Logger LOG = Logger.getLogger(WindowNotices.class);
 
     private final Outbox outbox;
