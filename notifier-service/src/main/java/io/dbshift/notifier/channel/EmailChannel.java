@@ -10,6 +10,7 @@ import io.dbshift.notifier.notice.Notice;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.mail.SMTPException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -102,9 +103,15 @@ public class EmailChannel implements NoticeChannel {
                     return mail;
                 })
                 : Uni.createFrom().item(mail);
-        return ready.chain(built -> mailer.send(built))
-                .onFailure()
-                .transform(
-                        e -> new SendFailedException("the SMTP server did not take the e-mail: " + e.getMessage(), e));
+        return ready.chain(built -> mailer.send(built)).onFailure().transform(EmailChannel::classify);
+    }
+
+    /** A permanent SMTP refusal (5xx: no such mailbox, say) is not retried; anything else may pass. */
+    static SendFailedException classify(Throwable e) {
+        String message = "the SMTP server did not take the e-mail: " + e.getMessage();
+        if (e instanceof SMTPException smtp && smtp.isPermanent()) {
+            return new SendFailedException(message, false);
+        }
+        return new SendFailedException(message, e);
     }
 }

@@ -32,9 +32,16 @@ public interface NotifierConfig {
     /** How a failed send is retried before its delivery is recorded as failed. */
     Retry retry();
 
-    /** Backfill progress is digested: at most one progress notice per destination and migration in this time. */
+    /**
+     * Backfill progress is digested: at most one progress notice per destination and backfill step in this time,
+     * counted from the last one queued or sent. The ones in between are dropped, with no row in the delivery log.
+     */
     @WithDefault("5m")
     Duration digestInterval();
+
+    /** How often the delivery queue is looked at for retries that came due; new notices are sent at once. */
+    @WithDefault("500ms")
+    Duration workerInterval();
 
     /** Reminders before a migration's window and notices when it opens and closes. */
     Windows windows();

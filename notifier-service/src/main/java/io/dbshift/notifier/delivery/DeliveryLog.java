@@ -57,10 +57,17 @@ public class DeliveryLog {
         });
     }
 
-    /** Records, without a send, that a notice cannot go to a destination; call inside a transaction. */
-    public Uni<Delivery> refuse(Notice notice, String channel, String reason) {
+    /**
+     * Records, without a send, that a notice cannot go to a destination; call inside a transaction. Null when the
+     * destination had it already: DELIVERED is final.
+     */
+    public Uni<Delivery> refuse(Notice notice, String channel, boolean required, String reason) {
         return find(notice.eventId(), channel).chain(existing -> {
+            if (existing != null && existing.status == DeliveryStatus.DELIVERED) {
+                return Uni.createFrom().nullItem();
+            }
             Delivery row = existing != null ? existing : newRow(notice, channel);
+            row.required = required;
             row.status = DeliveryStatus.FAILED;
             row.lastError = reason;
             row.recordedAt = Instant.now();
@@ -88,18 +95,21 @@ public class DeliveryLog {
                 DeliveryStatus.SENDING);
     }
 
-    /** Claims a queued row whose attempt is due; null when it is not queued or not due. Call inside a transaction. */
+    /**
+     * Claims a queued row whose attempt is due, with one compare-and-set update; null when it is not queued or not
+     * due. Call inside a transaction.
+     */
     public Uni<Delivery> claim(long id, Instant now) {
-        return Delivery.<Delivery>findById(id).map(row -> {
-            if (row == null
-                    || row.status != DeliveryStatus.PENDING
-                    || (row.nextAttemptAt != null && row.nextAttemptAt.isAfter(now))) {
-                return null;
-            }
-            row.status = DeliveryStatus.SENDING;
-            row.recordedAt = now;
-            return row;
-        });
+        return Delivery.update(
+                        "status = ?1, recordedAt = ?2 where id = ?3 and status = ?4"
+                                + " and (nextAttemptAt is null or nextAttemptAt <= ?2)",
+                        DeliveryStatus.SENDING,
+                        now,
+                        id,
+                        DeliveryStatus.PENDING)
+                .chain(claimed -> claimed == 1
+                        ? Delivery.<Delivery>findById(id)
+                        : Uni.createFrom().nullItem());
     }
 
     /** Settles a claimed row after an attempt; call inside a transaction. */

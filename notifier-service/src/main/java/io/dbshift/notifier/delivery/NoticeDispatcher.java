@@ -74,8 +74,11 @@ public class NoticeDispatcher {
                 String reason =
                         "no destination named \"" + name + "\" is configured; add dbshift.notifier.destinations." + name
                                 + ".type and its settings, or drop it from the migration's routes";
-                chain = chain.chain(
-                        () -> deliveryLog.refuse(notice, name, reason).chain(row -> worker.giveUp(notice, row)));
+                // Required still: a recipient the request named and nobody can reach keeps "Team notified" open.
+                boolean required = target.getValue();
+                chain = chain.chain(() -> deliveryLog
+                        .refuse(notice, name, required, reason)
+                        .chain(row -> row == null ? Uni.createFrom().voidItem() : worker.giveUp(notice, row)));
                 continue;
             }
             boolean required = target.getValue() && channel.reachesPeople();

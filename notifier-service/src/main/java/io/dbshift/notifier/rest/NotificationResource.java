@@ -1,5 +1,7 @@
 package io.dbshift.notifier.rest;
 
+import io.dbshift.contracts.MessageTypes;
+import io.dbshift.contracts.event.MigrationEvent;
 import io.dbshift.contracts.request.FieldError;
 import io.dbshift.notifier.channel.NoticeChannel;
 import io.dbshift.notifier.delivery.Delivery;
@@ -122,6 +124,19 @@ public class NotificationResource {
                     errors.add(new FieldError(field + ".minSeverity", "must be info, success, warning or error"));
                 }
             }
+            if (route.events() != null) {
+                for (String type : route.events()) {
+                    String simple = type == null
+                            ? ""
+                            : type.strip().substring(type.strip().lastIndexOf('.') + 1);
+                    if (!simple.equals("*") && !isEvent(simple)) {
+                        errors.add(new FieldError(
+                                field + ".events",
+                                "\"" + type + "\" is not a migration event; use names such as MigrationFailed,"
+                                        + " MigrationPlanned or MigrationRolledBack (docs/events.md)"));
+                    }
+                }
+            }
             MigrationRoute row = new MigrationRoute();
             row.destination = destination;
             row.events = route.events() == null || route.events().isEmpty() ? null : String.join(",", route.events());
@@ -154,6 +169,11 @@ public class NotificationResource {
                                 row.lastError,
                                 row.recordedAt))
                         .toList());
+    }
+
+    private static boolean isEvent(String simpleName) {
+        return MessageTypes.isKnown(MessageTypes.PREFIX + simpleName)
+                && MigrationEvent.class.isAssignableFrom(MessageTypes.classOf(MessageTypes.PREFIX + simpleName));
     }
 
     private static RouteView view(MigrationRoute row) {

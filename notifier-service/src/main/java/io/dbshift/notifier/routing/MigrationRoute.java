@@ -9,11 +9,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A route of one migration's own: from its request's {@code notify}, or set over REST. */
+/** A route of one migration's own: from its request's {@code notifications}, or set over REST. */
 @Entity
 @Table(name = "migration_route")
 public class MigrationRoute extends PanacheEntityBase {
-    /** Routes taken from the request's {@code notify}. */
+    /** Routes taken from the request's {@code notifications}. */
     public static final String FROM_REQUEST = "request";
     /** Routes set with {@code PUT /notifications/migrations/{id}/routes}. */
     public static final String FROM_API = "api";

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The routes of one migration: everything to the addresses and Slack destinations its request names in
- * {@code notify}, and whatever an operator set over REST. A {@code notify.slack} entry names a configured destination
+ * {@code notifications}, and whatever an operator set over REST. A {@code notifications.slack} entry names a configured destination
  * ({@code #db-changes} is the destination {@code db-changes}): an incoming webhook posts to the one channel it was
  * made for.
  */
@@ -42,7 +42,7 @@ public class MigrationRoutes {
                 });
     }
 
-    /** The routes a request's {@code notify} asks for: every notice, each destination required. */
+    /** The routes a request's {@code notifications} asks for: every notice, each destination required. */
     public static List<MigrationRoute> fromNotify(Notify notify) {
         List<MigrationRoute> routes = new ArrayList<>();
         if (notify == null) {

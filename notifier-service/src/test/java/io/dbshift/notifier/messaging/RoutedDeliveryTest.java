@@ -249,12 +249,21 @@ class RoutedDeliveryTest {
                 "staging",
                 "alice",
                 new Notify(List.of("#nowhere"), List.of("owner@example.test"))));
+        CloudEvent planned = event(new MigrationPlanned(migrationId, "add-avatar", "LOW", List.of(), "plan"));
         CloudEvent failed = event(new MigrationFailed(migrationId, "add-avatar", "production.apply", "boom"));
 
         events.send(requested.toJson());
+        events.send(planned.toJson());
         events.send(failed.toJson());
 
-        waitFor().until(() -> "DELIVERED".equals(status(failed, "email:owner@example.test")));
+        // Each destination sends in order: once the failure is delivered, whatever the plan's delivery set off is done.
+        waitFor()
+                .until(() -> "DELIVERED".equals(status(failed, "email:owner@example.test"))
+                        && "DELIVERED".equals(status(failed, "hooks")));
+        assertEquals("FAILED", status(planned, "nowhere"));
+        assertTrue(
+                outbox(Topics.RESULTS, migrationId).isEmpty(),
+                "a named recipient nobody could reach keeps Team notified open");
         assertEquals(
                 1,
                 mailsTo("owner@example.test", "Migration requested").stream()
@@ -343,9 +352,11 @@ class RoutedDeliveryTest {
         }
 
         String migrationId = newMigrationId();
-        HttpResponse<String> refused = put(migrationId, "{\"routes\":[{\"destination\":\"pager\"}]}");
+        HttpResponse<String> refused =
+                put(migrationId, "{\"routes\":[{\"destination\":\"pager\",\"events\":[\"MigrationFaild\"]}]}");
         assertEquals(400, refused.statusCode());
         assertTrue(refused.body().contains("\\\"pager\\\" is not a destination"), refused.body());
+        assertTrue(refused.body().contains("\\\"MigrationFaild\\\" is not a migration event"), refused.body());
 
         HttpResponse<String> set = put(
                 migrationId,
