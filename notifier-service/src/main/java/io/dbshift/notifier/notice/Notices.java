@@ -15,6 +15,7 @@ import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.request.FieldError;
+import io.dbshift.contracts.request.Window;
 import io.dbshift.notifier.notice.Notice.Field;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -103,6 +104,7 @@ public final class Notices {
                 .migration(e.name(), e.migrationId())
                 .field(PHASE, Phase.PLAN.name())
                 .field(RISK, risk)
+                .field("Window", e.window() == null || e.window().start() == null ? null : windowText(e.window()))
                 .document(e.plan());
         if (e.riskReasons() != null) {
             e.riskReasons().forEach(notice::detail);
@@ -223,9 +225,6 @@ public final class Notices {
     }
 
     private static Notice window(Builder notice, MigrationWindowNotice e) {
-        ZoneId zone = zoneOf(e.timezone(), e.start());
-        String start = WINDOW_TIME.format(e.start().atZoneSameInstant(zone));
-        String end = e.end() == null ? null : WINDOW_TIME.format(e.end().atZoneSameInstant(zone));
         String name = nameOf(e.name(), e.migrationId());
         String headline = switch (e.kind()) {
             case MigrationWindowNotice.REMINDER_24H -> "Reminder: " + name + "'s window opens in 24 hours";
@@ -237,8 +236,16 @@ public final class Notices {
         return notice.headline(
                         MigrationWindowNotice.OPENED.equals(e.kind()) ? Severity.WARNING : Severity.INFO, headline)
                 .migration(e.name(), e.migrationId())
-                .field("Window", start + (end == null ? "" : " – " + end))
+                .field("Window", windowText(new Window(e.start(), e.end(), e.timezone())))
                 .build();
+    }
+
+    private static String windowText(Window window) {
+        ZoneId zone = zoneOf(window.timezone(), window.start());
+        return WINDOW_TIME.format(window.start().atZoneSameInstant(zone))
+                + (window.end() == null
+                        ? ""
+                        : " – " + WINDOW_TIME.format(window.end().atZoneSameInstant(zone)));
     }
 
     private static ZoneId zoneOf(String timezone, OffsetDateTime start) {

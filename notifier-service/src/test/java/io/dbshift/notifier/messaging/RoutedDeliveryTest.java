@@ -151,6 +151,9 @@ class RoutedDeliveryTest {
 
         List<MimeMessage> mails = mailsTo(TEAM, migrationId);
         assertEquals(1, mails.size());
+        assertEquals(List.of(TEAM), Mails.to(mails.get(0)));
+        assertEquals("[dbshift] Plan ready: add-avatar (risk HIGH)", Mails.subject(mails.get(0)));
+        assertEquals(List.of("text/plain", "text/html"), Mails.bodyTypes(mails.get(0)));
         Map<String, String> attachments = Mails.attachments(mails.get(0));
         assertEquals("# Plan\n\n1. add column avatar_url\n", attachments.get("plan-" + migrationId + ".md"));
         assertEquals("<" + rows.get("team").deliveryId() + "@dbshift>", Mails.messageId(mails.get(0)));

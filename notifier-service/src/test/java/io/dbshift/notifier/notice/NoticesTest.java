@@ -24,6 +24,7 @@ import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.FieldError;
+import io.dbshift.contracts.request.Window;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +220,9 @@ class NoticesTest {
 
         assertEquals("Reminder: add-avatar's window opens in 1 hour", reminder.headline());
         assertEquals("2026-12-01 23:00 CET – 2026-12-02 01:00 CET", reminder.field("Window"));
+        Notice plan = noticeOf(new MigrationPlanned(
+                "m-1", "add-avatar", "LOW", List.of(), "plan", new Window(start, null, "Europe/Oslo")));
+        assertEquals("2026-12-01 23:00 CET", plan.field("Window"), "the plan is published with its window");
     }
 
     @Test

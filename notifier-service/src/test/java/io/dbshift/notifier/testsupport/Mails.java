@@ -72,6 +72,28 @@ public final class Mails {
         }
     }
 
+    /** The content types of the parts that are not attachments: text/plain and text/html for a notice. */
+    public static List<String> bodyTypes(MimeMessage mail) {
+        List<String> types = new java.util.ArrayList<>();
+        try {
+            bodyTypes(mail, types);
+        } catch (MessagingException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return types;
+    }
+
+    private static void bodyTypes(Part part, List<String> types) throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                bodyTypes(multipart.getBodyPart(i), types);
+            }
+        } else if (part.getFileName() == null) {
+            types.add(part.getContentType().split(";")[0].strip().toLowerCase());
+        }
+    }
+
     public static String messageId(MimeMessage mail) {
         try {
             return mail.getMessageID();
