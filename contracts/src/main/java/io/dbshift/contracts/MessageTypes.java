@@ -14,6 +14,7 @@ import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationHeld;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
@@ -21,6 +22,7 @@ import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.event.NotificationFailed;
+import io.dbshift.contracts.event.OperatorDecision;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.result.BackfillCompleted;
@@ -77,7 +79,9 @@ public final class MessageTypes {
             MigrationRolledBack.class,
             NotificationFailed.class,
             MigrationWindowNotice.class,
-            TeamNotified.class);
+            TeamNotified.class,
+            MigrationHeld.class,
+            OperatorDecision.class);
 
     private static final Map<String, Class<? extends Payload>> BY_TYPE = new LinkedHashMap<>();
 

@@ -52,6 +52,24 @@ public final class Evidence {
     public Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
     public String failure;
 
+    /** Set while the migration waits before a production step: for approvals, its window, or an operator. */
+    public Hold hold;
+    /** Approvals given, oldest first. */
+    public List<Approval> approvals = new ArrayList<>();
+    /** An operator's word to go on although the window closed: who, why, when. */
+    public Map<String, Object> windowOverride;
+
+    /**
+     * A wait before a step.
+     *
+     * @param waitingFor {@code APPROVAL}, {@code WINDOW} or {@code OPERATOR}
+     * @param until when the wait ends by itself, or null
+     */
+    public record Hold(String stepId, String waitingFor, String reason, Instant since, Instant until) {}
+
+    /** An operator's approval. */
+    public record Approval(String by, String reason, Instant at) {}
+
     /**
      * One step's outcome.
      *

@@ -15,6 +15,7 @@ import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationEvent;
 import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationHeld;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRequested;
@@ -24,6 +25,7 @@ import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.CheckSpec;
 import io.dbshift.contracts.request.IrreversibleAcceptance;
 import io.dbshift.contracts.request.MigrationScript;
+import io.dbshift.contracts.request.Window;
 import io.dbshift.contracts.result.BackfillCompleted;
 import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.BaselineCaptured;
@@ -193,6 +195,12 @@ public final class Transition {
 
     /** A result from the executor or verifier. */
     public static Decision onResult(MigrationState state, StepResult result, String resultEventId, Instant now) {
+        return onResult(state, result, resultEventId, now, ApprovalPolicy.NONE);
+    }
+
+    /** A result from the executor or verifier, under an approval policy that may hold production back. */
+    public static Decision onResult(
+            MigrationState state, StepResult result, String resultEventId, Instant now, ApprovalPolicy policy) {
         if (state.phase().isTerminal()) {
             return Decision.unchanged(
                     state, "the migration is " + state.phase() + "; result for " + result.stepId() + " ignored");
@@ -262,7 +270,8 @@ public final class Transition {
                         name(state),
                         Phase.PLAN,
                         Phase.IMPLEMENT,
-                        "plan published at risk " + risk.level().label() + "; no approval gate configured"));
+                        "plan published at risk " + risk.level().label()
+                                + approvalNote(policy, risk.level().label())));
                 phase = Phase.IMPLEMENT;
             }
             case BASELINE -> {
@@ -522,8 +531,89 @@ public final class Transition {
         }
         MigrationState advanced =
                 new MigrationState(state.id(), state.request(), phase, next, evidence, state.createdAt());
-        begin(advanced, evidence, next, now, commands, events);
+        holdOrBegin(advanced, evidence, now, policy, commands, events);
         return new Decision(true, phase, next, evidence, commands, events, null);
+    }
+
+    private static String approvalNote(ApprovalPolicy policy, String riskLevel) {
+        int needed = policy.needed(riskLevel);
+        return needed == 0
+                ? "; no approval needed at this risk"
+                : "; " + needed + " approval(s) needed before production";
+    }
+
+    /**
+     * Begins the state's current step, unless it is a production step that must wait: for approvals, for the window to
+     * open, or for an operator because the window closed. A wait is recorded in the evidence and published.
+     */
+    static void holdOrBegin(
+            MigrationState state,
+            Evidence evidence,
+            Instant now,
+            ApprovalPolicy policy,
+            List<Command> commands,
+            List<MigrationEvent> events) {
+        PlanStep step = state.steps().get(state.stepIndex());
+        MigrationHeld held = gate(state, evidence, step, now, policy);
+        if (held == null) {
+            evidence.hold = null;
+            begin(state, evidence, state.stepIndex(), now, commands, events);
+            return;
+        }
+        Evidence.Hold previous = evidence.hold;
+        if (previous != null
+                && previous.stepId().equals(held.stepId())
+                && previous.waitingFor().equals(held.waitingFor())
+                && previous.reason().equals(held.reason())) {
+            return; // already said
+        }
+        evidence.hold = new Evidence.Hold(held.stepId(), held.waitingFor(), held.reason(), now, held.until());
+        events.add(held);
+    }
+
+    /** Why a step may not start now, or null when it may. Only production's steps wait. */
+    static MigrationHeld gate(
+            MigrationState state, Evidence evidence, PlanStep step, Instant now, ApprovalPolicy policy) {
+        if (!step.id().startsWith("production.") || step.kind() == StepKind.ROLLBACK) {
+            return null;
+        }
+        int needed = policy.needed(evidence.riskLevel);
+        if (evidence.approvals.size() < needed) {
+            return new MigrationHeld(
+                    state.id(),
+                    name(state),
+                    step.id(),
+                    MigrationHeld.APPROVAL,
+                    evidence.approvals.size() + " of " + needed + " approval(s) before production (risk "
+                            + evidence.riskLevel + "); the requester cannot approve their own migration",
+                    null);
+        }
+        Window window = state.request().window();
+        if (window == null || window.start() == null) {
+            return null;
+        }
+        Instant start = window.start().toInstant();
+        if (now.isBefore(start)) {
+            return new MigrationHeld(
+                    state.id(),
+                    name(state),
+                    step.id(),
+                    MigrationHeld.WINDOW,
+                    "production waits for its window, which opens at " + window.start()
+                            + (window.timezone() == null ? "" : " (" + window.timezone() + ")"),
+                    start);
+        }
+        if (window.end() != null && !now.isBefore(window.end().toInstant()) && evidence.windowOverride == null) {
+            return new MigrationHeld(
+                    state.id(),
+                    name(state),
+                    step.id(),
+                    MigrationHeld.OPERATOR,
+                    "the window closed at " + window.end() + "; the step in progress was finished and " + step.id()
+                            + " waits: dbshift next goes on outside the window, dbshift reject stops the migration",
+                    null);
+        }
+        return null;
     }
 
     /** The command for a step: what the executor or verifier must do. */
@@ -753,7 +843,7 @@ public final class Transition {
         return List.copyOf(tables);
     }
 
-    private static void begin(
+    static void begin(
             MigrationState state,
             Evidence evidence,
             int index,
@@ -821,7 +911,7 @@ public final class Transition {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String name(MigrationState state) {
+    static String name(MigrationState state) {
         return state.request().name();
     }
 }

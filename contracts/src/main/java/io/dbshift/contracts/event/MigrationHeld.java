@@ -1,0 +1,20 @@
+package io.dbshift.contracts.event;
+
+import java.time.Instant;
+
+/**
+ * The migration waits before a production step: for approvals, for its window to open, or for an operator (its window
+ * closed). Nothing is sent to the executor until it goes on; {@code StepStarted} says when it does.
+ *
+ * @param stepId the step that waits to start
+ * @param waitingFor {@code APPROVAL}, {@code WINDOW} or {@code OPERATOR}
+ * @param reason what it waits for, in words: "1 approval of 1 needed (risk High)", "the window opens at …"
+ * @param until when the wait ends by itself (a window's start), or null when a person must act
+ */
+public record MigrationHeld(
+        String migrationId, String name, String stepId, String waitingFor, String reason, Instant until)
+        implements MigrationEvent {
+    public static final String APPROVAL = "APPROVAL";
+    public static final String WINDOW = "WINDOW";
+    public static final String OPERATOR = "OPERATOR";
+}
