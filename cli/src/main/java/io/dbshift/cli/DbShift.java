@@ -48,6 +48,10 @@ import picocli.CommandLine.Parameters;
             DbShift.Report.class,
             DbShift.Watch.class,
             DbShift.Rollback.class,
+            DbShift.Approve.class,
+            DbShift.Reject.class,
+            DbShift.Next.class,
+            DbShift.Checkpoint.class,
             Analyze.class,
             Schema.class,
             Rehearse.class,
@@ -63,7 +67,11 @@ import picocli.CommandLine.Parameters;
             "  dbshift backfill pause 3f2c...",
             "  dbshift rehearse migrations/ --against jdbc:postgresql://localhost:5432/shop",
             "",
-            "Exit codes: 0 ok, 1 migration failed, 2 invalid, 3 unreachable, 4 not found, 5 timed out, 10 unexpected.",
+            "  dbshift approve 3f2c... --reason \"rehearsal clean, backup verified\"",
+            "  dbshift checkpoint 3f2c... \"Monitoring dashboards open\"",
+            "",
+            "Exit codes: 0 ok, 1 migration failed or action refused, 2 invalid, 3 unreachable, 4 not found,",
+            "5 timed out, 6 not signed in or not allowed, 10 unexpected.",
             "The orchestrator's URL: --url, else DBSHIFT_URL, else the running local stack, else http://127.0.0.1:8081."
         })
 public final class DbShift {
@@ -72,6 +80,12 @@ public final class DbShift {
 
     @Option(names = "--json", description = "Print JSON instead of text.", scope = CommandLine.ScopeType.INHERIT)
     boolean json;
+
+    @Option(
+            names = "--token",
+            description = "Your operator token (else DBSHIFT_TOKEN); needed when the orchestrator knows its operators.",
+            scope = CommandLine.ScopeType.INHERIT)
+    String token;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -107,7 +121,7 @@ public final class DbShift {
         CommandLine.Model.CommandSpec spec;
 
         ServiceClient orchestrator() {
-            return new ServiceClient(Settings.orchestratorUrl(root.url));
+            return new ServiceClient(Settings.orchestratorUrl(root.url), Settings.token(root.token));
         }
 
         PrintWriter out() {
@@ -116,6 +130,33 @@ public final class DbShift {
 
         String idOrNewest(String id) {
             return id == null || id.isBlank() ? orchestrator().newestId() : id;
+        }
+
+        /** An operator action's answer: 200 with the migration, or the orchestrator's refusal as an error. */
+        Integer answered(
+                ServiceClient.Reply reply, String migrationId, java.util.function.Function<JsonNode, String> done) {
+            if (reply.status() == 404) {
+                throw new CliException(
+                        ExitCode.NOT_FOUND, "no migration with id \"" + migrationId + "\"; dbshift list shows them");
+            }
+            if (reply.status() == 409) {
+                throw new CliException(
+                        ExitCode.MIGRATION_FAILED, reply.json().path("error").asText(reply.body()));
+            }
+            if (reply.status() == 400) {
+                throw new CliException(
+                        ExitCode.INVALID, reply.json().path("error").asText(reply.body()));
+            }
+            if (reply.status() != 200) {
+                throw new CliException(
+                        ExitCode.UNEXPECTED, "the orchestrator answered " + reply.status() + ": " + reply.body());
+            }
+            if (root.json) {
+                out().println(reply.body());
+            } else {
+                out().println(done.apply(reply.json()));
+            }
+            return ExitCode.OK;
         }
     }
 
@@ -294,10 +335,31 @@ public final class DbShift {
                     "  target  %s, rehearsed on %s%n",
                     m.path("target").asText(), m.path("staging").asText());
             out.printf("  risk    %s%n", m.path("risk").asText("not assessed yet"));
+            JsonNode waiting = m.path("waitingFor");
+            if (!waiting.isMissingNode() && !waiting.isNull()) {
+                out.printf(
+                        "  waiting %s before %s: %s%n",
+                        waiting.path("what").asText().toLowerCase(java.util.Locale.ROOT),
+                        waiting.path("step").asText(),
+                        waiting.path("reason").asText());
+            }
+            for (JsonNode approval : m.path("approvals")) {
+                out.printf(
+                        "  approved by %s at %s: %s%n",
+                        approval.path("by").asText(),
+                        approval.path("at").asText(),
+                        approval.path("reason").asText());
+            }
             JsonNode evidence = m.path("evidence");
             out.println("  checkpoints");
-            for (String checkpoint : List.of(
-                    "Migration rehearsed", "Data integrity checks passing", "Backup verified", "Rollback tested")) {
+            java.util.Set<String> checkpoints = new java.util.LinkedHashSet<>(List.of(
+                    "Migration rehearsed",
+                    "Data integrity checks passing",
+                    "Backup verified",
+                    "Rollback tested",
+                    "Team notified"));
+            evidence.path("checkpoints").fieldNames().forEachRemaining(checkpoints::add);
+            for (String checkpoint : checkpoints) {
                 JsonNode c = evidence.path("checkpoints").path(checkpoint);
                 out.printf(
                         "    [%s] %s%s%n",
@@ -355,6 +417,116 @@ public final class DbShift {
             out().print(orchestrator().migration(idOrNewest(id), "/report").body());
             out().flush();
             return ExitCode.OK;
+        }
+    }
+
+    /** approve, reject and next: a POST with a reason, answered with the migration. */
+    abstract static class Decide extends Verb {
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "The migration (default: the newest).")
+        String id;
+
+        @Option(names = "--reason", required = true, description = "Why (recorded with your name).")
+        String reason;
+
+        abstract String verb();
+
+        abstract String done(JsonNode migration);
+
+        @Override
+        public Integer call() {
+            String migrationId = idOrNewest(id);
+            String body = Json.write(java.util.Map.of("reason", reason));
+            return answer(orchestrator().post("/migrations/" + migrationId + "/" + verb(), body, null), migrationId);
+        }
+
+        Integer answer(ServiceClient.Reply reply, String migrationId) {
+            return answered(reply, migrationId, this::done);
+        }
+    }
+
+    @Command(
+            name = "approve",
+            description = "Approve a migration before production (approver role; never your own).",
+            footer = {"%nExample:", "  dbshift approve 3f2c... --reason \"rehearsal clean, backup verified\""})
+    static final class Approve extends Decide {
+        @Override
+        String verb() {
+            return "approve";
+        }
+
+        @Override
+        String done(JsonNode m) {
+            return "approved " + m.path("name").asText() + " ("
+                    + m.path("approvals").size() + " approval(s)); "
+                    + (m.path("waitingFor").isNull()
+                            ? "production goes on"
+                            : "still waiting: "
+                                    + m.path("waitingFor").path("reason").asText());
+        }
+    }
+
+    @Command(
+            name = "reject",
+            description = "Reject a migration: it fails before production is touched (approver role).",
+            footer = {"%nExample:", "  dbshift reject 3f2c... --reason \"not during the sale\""})
+    static final class Reject extends Decide {
+        @Override
+        String verb() {
+            return "reject";
+        }
+
+        @Override
+        String done(JsonNode m) {
+            return "rejected " + m.path("name").asText() + ": "
+                    + m.path("failure").asText();
+        }
+    }
+
+    @Command(
+            name = "next",
+            description = "Go on with a migration that waits for an operator: its window closed before a production"
+                    + " step.",
+            footer = {"%nExample:", "  dbshift next 3f2c... --reason \"the change is small; we stay on call\""})
+    static final class Next extends Decide {
+        @Override
+        String verb() {
+            return "next";
+        }
+
+        @Override
+        String done(JsonNode m) {
+            return m.path("name").asText() + " goes on (step " + m.path("step").asText() + ")";
+        }
+    }
+
+    @Command(
+            name = "checkpoint",
+            description = "Mark a checkpoint a person vouches for. The evidence-backed ones (Backup verified, Migration"
+                    + " rehearsed, Rollback tested, Data integrity checks passing, Team notified) flip only on what"
+                    + " the system collects, and are refused.",
+            footer = {"%nExample:", "  dbshift checkpoint 3f2c... \"Monitoring dashboards open\" --note \"grafana 12\""
+            })
+    static final class Checkpoint extends Verb {
+        @Parameters(index = "0", paramLabel = "ID", description = "The migration.")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "CHECKPOINT", description = "The checkpoint's name.")
+        String checkpoint;
+
+        @Option(names = "--note", description = "What backs it (recorded).")
+        String note;
+
+        @Override
+        public Integer call() {
+            java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+            body.put("name", checkpoint);
+            if (note != null) {
+                body.put("note", note);
+            }
+            return answered(
+                    orchestrator().post("/migrations/" + id + "/checkpoints", Json.write(body), null),
+                    id,
+                    m -> "marked \"" + checkpoint + "\" on " + m.path("name").asText());
         }
     }
 

@@ -14,6 +14,8 @@ final class ExitCode {
     static final int NOT_FOUND = 4;
     /** A wait ran out of time. */
     static final int TIMED_OUT = 5;
+    /** The orchestrator refused who is asking: no or an unknown token (401), or a role too low (403). */
+    static final int NOT_ALLOWED = 6;
     /** Anything else. */
     static final int UNEXPECTED = 10;
 

@@ -13,19 +13,29 @@ import java.time.Duration;
 
 /** A dbshift service's REST API (the orchestrator's, or the executor's for backfill dry runs), with errors an operator can act on. */
 final class ServiceClient {
+    /** Bodies larger than this ask the server before they are sent (Expect: 100-continue). */
+    static final int EXPECT_CONTINUE_ABOVE = 64 * 1024;
+
     private final String url;
     private final String name;
     private final String hint;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
     ServiceClient(String url) {
+        this(url, null);
+    }
+
+    /** The orchestrator, with the operator's bearer token (null: none). */
+    ServiceClient(String url, String token) {
         this(
                 url,
                 "the orchestrator",
-                "Start the system with ./dbshift demo --keep-running, or give its URL with --url or DBSHIFT_URL.");
+                "Start the system with ./dbshift demo --keep-running, or give its URL with --url or DBSHIFT_URL.",
+                token);
     }
 
     /**
@@ -33,9 +43,14 @@ final class ServiceClient {
      * @param hint what to do when it cannot be reached
      */
     ServiceClient(String url, String name, String hint) {
+        this(url, name, hint, null);
+    }
+
+    private ServiceClient(String url, String name, String hint, String token) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.name = name;
         this.hint = hint;
+        this.token = token;
     }
 
     String url() {
@@ -61,8 +76,10 @@ final class ServiceClient {
     Reply post(String path, String json, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
-                // The orchestrator refuses a body over its limit before it is sent, with a 413 we can report.
-                .expectContinue(true)
+                // A large body asks first: the orchestrator refuses one over its limit before it is sent, with a 413
+                // we can report. Not for small ones: this JDK's client waits forever when a 100-continue request is
+                // answered at once with a final status (a 401 or 403 from the access check).
+                .expectContinue(json.length() > EXPECT_CONTINUE_ABOVE)
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -96,9 +113,28 @@ final class ServiceClient {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response =
                     http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                Reply refused = new Reply(response.statusCode(), response.body());
+                String why;
+                try {
+                    why = refused.json().path("error").asText(response.body());
+                } catch (CliException notJson) {
+                    why = response.body();
+                }
+                throw new CliException(
+                        ExitCode.NOT_ALLOWED,
+                        (response.statusCode() == 401 ? "not signed in: " : "not allowed: ")
+                                + why
+                                + (token == null && response.statusCode() == 401
+                                        ? " Give your token with --token or DBSHIFT_TOKEN."
+                                        : ""));
+            }
             return new Reply(response.statusCode(), response.body());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable(e);

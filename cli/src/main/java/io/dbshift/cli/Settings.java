@@ -21,6 +21,15 @@ final class Settings {
         return pick(flag, "DBSHIFT_URL", "http://127.0.0.1:8081");
     }
 
+    /** The operator's token: the flag, else DBSHIFT_TOKEN; null when neither (an open API needs none). */
+    static String token(String flag) {
+        if (flag != null && !flag.isBlank()) {
+            return flag.strip();
+        }
+        String env = System.getenv("DBSHIFT_TOKEN");
+        return env == null || env.isBlank() ? null : env.strip();
+    }
+
     static String executorUrl(String flag) {
         return pick(flag, "DBSHIFT_EXECUTOR_URL", "http://127.0.0.1:8082");
     }

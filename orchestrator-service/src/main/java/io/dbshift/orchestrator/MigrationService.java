@@ -2,6 +2,7 @@ package io.dbshift.orchestrator;
 
 import io.dbshift.contracts.CloudEvent;
 import io.dbshift.contracts.Json;
+import io.dbshift.contracts.Phase;
 import io.dbshift.contracts.Topics;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
@@ -15,9 +16,11 @@ import io.dbshift.contracts.request.RequestValidator;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TeamNotified;
 import io.dbshift.orchestrator.plan.Steps;
+import io.dbshift.orchestrator.workflow.ApprovalPolicy;
 import io.dbshift.orchestrator.workflow.Decision;
 import io.dbshift.orchestrator.workflow.Evidence;
 import io.dbshift.orchestrator.workflow.MigrationState;
+import io.dbshift.orchestrator.workflow.OperatorActions;
 import io.dbshift.orchestrator.workflow.Transition;
 import io.dbshift.support.Inbox;
 import io.dbshift.support.Outbox;
@@ -30,7 +33,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,13 +68,18 @@ public class MigrationService {
      * the migration it created, unchanged.
      */
     public Uni<Migration> accept(MigrationRequest request, String requestKey) {
+        return accept(request, requestKey, null);
+    }
+
+    /** As {@link #accept(MigrationRequest, String)}, remembering which operator submitted it. */
+    public Uni<Migration> accept(MigrationRequest request, String requestKey, String submittedBy) {
         return Retries.onTransientFaults(
                 "request " + requestKey,
                 () -> Panache.withTransaction(() -> Migration.<Migration>find("requestKey", requestKey)
                                 .firstResult()
                                 .chain(existing -> {
                                     if (existing == null) {
-                                        return create(request, requestKey);
+                                        return create(request, requestKey, submittedBy);
                                     }
                                     if (!existing.request.equals(Json.write(request))) {
                                         return Uni.createFrom()
@@ -80,7 +90,7 @@ public class MigrationService {
                         .call(relay::flush));
     }
 
-    private Uni<Migration> create(MigrationRequest request, String requestKey) {
+    private Uni<Migration> create(MigrationRequest request, String requestKey, String submittedBy) {
         Instant now = Instant.now();
         Migration migration = new Migration();
         migration.id = UUID.randomUUID().toString();
@@ -91,7 +101,9 @@ public class MigrationService {
         migration.requestedBy = request.requestedBy();
         migration.request = Json.write(request);
         migration.createdAt = now;
-        MigrationState initial = new MigrationState(migration.id, request, null, 0, new Evidence(), now);
+        Evidence evidence = new Evidence();
+        evidence.submittedBy = submittedBy;
+        MigrationState initial = new MigrationState(migration.id, request, null, 0, evidence, now);
         Decision decision = Transition.start(initial, now);
         apply(migration, decision, now);
         LOG.infof(
@@ -149,8 +161,8 @@ public class MigrationService {
                                             return inbox.record(resultEventId);
                                         }
                                         Instant now = Instant.now();
-                                        Decision decision =
-                                                Transition.onResult(migration.state(), result, resultEventId, now);
+                                        Decision decision = Transition.onResult(
+                                                migration.state(), result, resultEventId, now, policy());
                                         if (!decision.changed()) {
                                             LOG.infof("migration %s: %s", migration.id, decision.note());
                                             return inbox.record(resultEventId);
@@ -190,6 +202,101 @@ public class MigrationService {
                                     });
                         }))
                         .call(relay::flush));
+    }
+
+    /** The approval policy, from configuration. */
+    public ApprovalPolicy policy() {
+        return new ApprovalPolicy(
+                Set.copyOf(config.approval().requiredFor()), config.approval().approvers());
+    }
+
+    /**
+     * What became of an operator's action: done, refused with why (forbidden when the operator may not do it to this
+     * migration, such as approving their own), or no such migration.
+     */
+    public record ActionOutcome(Migration migration, String refusal, boolean forbidden) {
+        public boolean unknown() {
+            return migration == null;
+        }
+    }
+
+    /** An approval by an operator. Whoever submitted or requested the migration cannot approve it. */
+    public Uni<ActionOutcome> approve(String migrationId, String by, String reason) {
+        return operate(migrationId, "approve", migration -> {
+            String submittedBy = migration.state().evidence().submittedBy;
+            if (submittedBy != null && submittedBy.equalsIgnoreCase(by)) {
+                return null;
+            }
+            return OperatorActions.approve(migration.state(), by, reason, Instant.now(), policy());
+        });
+    }
+
+    public Uni<ActionOutcome> reject(String migrationId, String by, String reason) {
+        return operate(migrationId, "reject", m -> OperatorActions.reject(m.state(), by, reason, Instant.now()));
+    }
+
+    public Uni<ActionOutcome> next(String migrationId, String by, String reason) {
+        return operate(migrationId, "next", m -> OperatorActions.next(m.state(), by, reason, Instant.now(), policy()));
+    }
+
+    public Uni<ActionOutcome> checkpoint(String migrationId, String by, String checkpoint, String note) {
+        return operate(
+                migrationId,
+                "checkpoint",
+                m -> OperatorActions.checkpoint(m.state(), by, checkpoint, note, Instant.now()));
+    }
+
+    /**
+     * Applies an operator's decision, once, in one transaction with its messages. A null decision means the operator
+     * may not act on this migration at all.
+     */
+    private Uni<ActionOutcome> operate(String migrationId, String action, Function<Migration, Decision> decide) {
+        return Retries.onTransientFaults(
+                action + " of " + migrationId,
+                () -> Panache.withTransaction(() -> Migration.<Migration>findById(migrationId)
+                                .chain(migration -> {
+                                    if (migration == null) {
+                                        return Uni.createFrom().item(new ActionOutcome(null, null, false));
+                                    }
+                                    Decision decision = decide.apply(migration);
+                                    if (decision == null) {
+                                        return Uni.createFrom()
+                                                .item(new ActionOutcome(
+                                                        migration,
+                                                        "you submitted this migration and cannot " + action + " it",
+                                                        true));
+                                    }
+                                    if (!decision.changed()) {
+                                        boolean own = decision.note().contains("cannot approve it");
+                                        return Uni.createFrom()
+                                                .item(new ActionOutcome(migration, decision.note(), own));
+                                    }
+                                    Instant now = Instant.now();
+                                    apply(migration, decision, now);
+                                    LOG.infof("migration %s: %s by an operator", migrationId, action);
+                                    return emit(migration.id, decision)
+                                            .replaceWith(new ActionOutcome(migration, null, false));
+                                }))
+                        .call(relay::flush));
+    }
+
+    /** Migrations waiting for a window that has opened go on. Called on a schedule. */
+    public Uni<Void> releaseDue(Instant now) {
+        return Panache.withTransaction(() -> Migration.<Migration>list(
+                                "phase not in ?1", List.of(Phase.COMPLETED, Phase.FAILED, Phase.ROLLED_BACK))
+                        .chain(live -> {
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (Migration migration : live) {
+                                Decision decision = OperatorActions.clock(migration.state(), now, policy());
+                                if (decision.changed()) {
+                                    LOG.infof("migration %s: its window opened; production goes on", migration.id);
+                                    apply(migration, decision, now);
+                                    chain = chain.chain(() -> emit(migration.id, decision));
+                                }
+                            }
+                            return chain;
+                        }))
+                .call(relay::flush);
     }
 
     /** What became of an operator's rollback request: started, refused (with why), or no such migration. */

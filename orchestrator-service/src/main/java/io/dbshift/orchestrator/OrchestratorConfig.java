@@ -25,4 +25,38 @@ public interface OrchestratorConfig {
     /** How often steps are checked for a missing result (the scheduler reads this key). */
     @WithDefault("30s")
     java.time.Duration reconcileInterval();
+
+    /** How often migrations waiting for their window are looked at (the scheduler reads this key). */
+    @WithDefault("10s")
+    java.time.Duration windowCheck();
+
+    /** Which migrations need approval before production. */
+    Approval approval();
+
+    /**
+     * The operators, by name: {@code dbshift.orchestrator.operators.alice.token} and {@code .role}. With none, the API
+     * is open and every call acts as {@code anonymous} with every role.
+     */
+    java.util.Map<String, Operator> operators();
+
+    /** The approval policy. */
+    interface Approval {
+        /** Risk levels that need approval ({@code Low}, {@code Medium}, {@code High}), or {@code none}. */
+        @WithDefault("High")
+        java.util.List<String> requiredFor();
+
+        /** Approvals needed, none of them by the requester. */
+        @WithDefault("1")
+        int approvers();
+    }
+
+    /** One operator. */
+    interface Operator {
+        /** The bearer token the operator's calls carry. A secret. */
+        String token();
+
+        /** {@code viewer}, {@code operator}, {@code approver} or {@code admin}; each may do what the ones before may. */
+        @WithDefault("operator")
+        String role();
+    }
 }

@@ -67,9 +67,28 @@ class StepReconciler {
                 });
     }
 
+    @Inject
+    MigrationService service;
+
+    /** Migrations waiting for their window go on once it opens. */
+    @Scheduled(
+            every = "${dbshift.orchestrator.window-check:10s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> releaseWindows() {
+        if (!application.yes()) {
+            return Uni.createFrom().voidItem();
+        }
+        return service.releaseDue(Instant.now()).onFailure().recoverWithItem(e -> {
+            LOG.warnf("looking at the windows failed, the next pass retries: %s", e.toString());
+            return null;
+        });
+    }
+
     private Uni<Void> resend(Migration migration, Instant now) {
         PlanStep step = migration.state().currentStep();
-        if (step == null) {
+        // A migration held before a step never sent its command: there is nothing to send again.
+        if (step == null || migration.state().evidence().hold != null) {
             return Uni.createFrom().voidItem();
         }
         Command command = Transition.commandFor(migration.state(), step);

@@ -40,6 +40,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -1033,6 +1034,130 @@ class MigrationWorkflowIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------
+
+    @Test
+    @Order(15)
+    void aMigrationNeedingApprovalWaitsForSomeoneElsesApprovalAndItsWindowAndEveryCallIsAudited() throws Exception {
+        String bob = "bob-token-" + UUID.randomUUID();
+        String carol = "carol-token-" + UUID.randomUUID();
+        String root = "root-token-" + UUID.randomUUID();
+        Map<String, String> secured = new java.util.LinkedHashMap<>();
+        secured.put("dbshift.orchestrator.operators.bob.token", bob);
+        secured.put("dbshift.orchestrator.operators.bob.role", "approver");
+        secured.put("dbshift.orchestrator.operators.carol.token", carol);
+        secured.put("dbshift.orchestrator.operators.carol.role", "viewer");
+        secured.put("dbshift.orchestrator.operators.root.token", root);
+        secured.put("dbshift.orchestrator.operators.root.role", "admin");
+        // Every risk needs one approval here, so that a small change shows the gate.
+        secured.put("dbshift.orchestrator.approval.required-for", "Low,Medium,High");
+        secured.put("dbshift.orchestrator.window-check", "1s");
+        ServiceProcess orchestrator = stack.service("orchestrator-service");
+        orchestrator.restartWith(secured, Duration.ofSeconds(90));
+        try {
+            HttpResponse<String> anonymous = get("/migrations");
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertTrue(anonymous.body().contains("Authorization: Bearer"), anonymous.body());
+
+            // bob submits a migration whose window opens in 40 s.
+            ObjectNode request = request(
+                    "approved-" + UUID.randomUUID().toString().substring(0, 8),
+                    "production",
+                    "23",
+                    "ALTER TABLE users ADD COLUMN c23 text;",
+                    "ALTER TABLE users DROP COLUMN c23;");
+            java.time.OffsetDateTime opens = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .plusSeconds(40)
+                    .withNano(0);
+            request.putObject("window")
+                    .put("start", opens.toString())
+                    .put("end", opens.plusHours(1).toString())
+                    .put("timezone", "UTC");
+            HttpResponse<String> submitted = send("POST", "/migrations", request.toString(), bob);
+            assertEquals(202, submitted.statusCode(), submitted.body());
+            String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+
+            // The staging rehearsal runs; production waits for an approval.
+            JsonNode waiting = awaitWaitingFor(id, "APPROVAL", root);
+            assertEquals(
+                    "production.baseline",
+                    waiting.path("waitingFor").path("step").asText(),
+                    waiting.toString());
+
+            CliIT.Run own = cli("approve", id, "--reason", "mine", "--url", stack.orchestratorUrl(), "--token", bob);
+            assertEquals(6, own.exit(), own.err());
+            assertTrue(own.err().contains("you submitted this migration"), own.err());
+            CliIT.Run viewer =
+                    cli("approve", id, "--reason", "looks ok", "--url", stack.orchestratorUrl(), "--token", carol);
+            assertEquals(6, viewer.exit(), viewer.err());
+            assertTrue(viewer.err().contains("carol is a viewer"), viewer.err());
+            CliIT.Run handMarked =
+                    cli("checkpoint", id, "Backup verified", "--url", stack.orchestratorUrl(), "--token", bob);
+            assertEquals(1, handMarked.exit(), handMarked.err());
+            assertTrue(handMarked.err().contains("flips only on evidence"), handMarked.err());
+
+            CliIT.Run approved = cli(
+                    "approve", id, "--reason", "rehearsal clean", "--url", stack.orchestratorUrl(), "--token", root);
+            assertEquals(0, approved.exit(), approved.err());
+            // Approved before the window opens: production now waits for the window, visibly.
+            if (java.time.OffsetDateTime.now().isBefore(opens.minusSeconds(3))) {
+                JsonNode window = awaitWaitingFor(id, "WINDOW", root);
+                assertTrue(window.path("waitingFor").path("reason").asText().contains("opens at"), window.toString());
+                CliIT.Run status = cli("status", id, "--url", stack.orchestratorUrl(), "--token", carol);
+                assertTrue(status.out().contains("waiting window before production.baseline"), status.out());
+            }
+
+            List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(3));
+            assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
+            Instant productionStarted = events.stream()
+                    .filter(e -> e.payload() instanceof StepStarted started
+                            && started.stepId().equals("production.baseline"))
+                    .map(CloudEvent::time)
+                    .findFirst()
+                    .orElseThrow();
+            assertFalse(productionStarted.isBefore(opens.toInstant()), "production started before its window");
+
+            HttpResponse<String> audit = send("GET", "/audit?migration=" + id, null, root);
+            assertEquals(200, audit.statusCode(), audit.body());
+            String trail = audit.body();
+            for (String entry : List.of(
+                    "\"who\":\"bob\",\"role\":\"approver\",\"action\":\"POST /migrations/" + id + "/approve\","
+                            + "\"migrationId\":\"" + id + "\",\"status\":403",
+                    "\"who\":\"carol\",\"role\":\"viewer\",\"action\":\"POST /migrations/" + id + "/approve\","
+                            + "\"migrationId\":\"" + id + "\",\"status\":403",
+                    "\"who\":\"root\",\"role\":\"admin\",\"action\":\"POST /migrations/" + id + "/approve\","
+                            + "\"migrationId\":\"" + id + "\",\"status\":200")) {
+                assertTrue(trail.contains(entry), "missing from the audit trail: " + entry + " in " + trail);
+            }
+            assertEquals(403, send("GET", "/audit", null, carol).statusCode(), "the audit trail is for admins");
+        } finally {
+            Map<String, String> open = new java.util.LinkedHashMap<>();
+            secured.keySet().forEach(key -> open.put(key, ""));
+            orchestrator.restartWith(open, Duration.ofSeconds(90));
+        }
+    }
+
+    /** Polls the migration until it waits for {@code what}; returns it then. */
+    static JsonNode awaitWaitingFor(String id, String what, String token) {
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> Json.MAPPER.readTree(
+                                send("GET", "/migrations/" + id, null, token).body()),
+                        m -> what.equals(m.path("waitingFor").path("what").asText()));
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
 
     /** Every event of one migration from the topic's beginning until it completes or fails. */
     static List<CloudEvent> followUntilEnd(String id, Duration timeout) {

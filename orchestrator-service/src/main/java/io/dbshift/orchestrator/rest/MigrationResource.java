@@ -39,6 +39,18 @@ public class MigrationResource {
     @Inject
     Outbox outbox;
 
+    @Inject
+    CurrentOperator operator;
+
+    @Inject
+    Operators operators;
+
+    /** The body of approve, reject and next: why. */
+    public record ReasonBody(String reason) {}
+
+    /** The body of a checkpoint: its name and a note. */
+    public record CheckpointBody(String name, String note) {}
+
     /** An error body: what is wrong, field by field where it applies. */
     public record ErrorBody(String error, List<FieldError> fields) {}
 
@@ -62,7 +74,7 @@ public class MigrationResource {
         String key = idempotencyKey == null || idempotencyKey.isBlank()
                 ? "rest:" + UUID.randomUUID()
                 : "rest:" + idempotencyKey;
-        return service.accept(request, key)
+        return service.accept(request, key, operators.open() ? null : operator.name())
                 .map(m -> Response.accepted(summary(m))
                         .location(URI.create("/migrations/" + m.id))
                         .build())
@@ -117,6 +129,11 @@ public class MigrationResource {
             return Uni.createFrom().item(badRequest("the body is not JSON: " + e.getMessage(), List.of()));
         }
         List<FieldError> errors = new java.util.ArrayList<>();
+        if (!operators.open()) {
+            // The token says who asks; a body cannot speak for someone else.
+            asked = new io.dbshift.contracts.request.RollbackRequest(
+                    id, operator.name(), asked.reason(), asked.acceptDataLoss());
+        }
         if (asked.requestedBy() == null || asked.requestedBy().isBlank()) {
             errors.add(new FieldError("requestedBy", "is required: who asks for the rollback"));
         }
@@ -142,6 +159,95 @@ public class MigrationResource {
             }
             return Response.accepted(summary(outcome.migration())).build();
         });
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allowed(Role.APPROVER)
+    @Operation(
+            summary = "Approve a migration before production",
+            description = "Body: {\"reason\": \"…\"}. 200 with the migration; 403 for the one who submitted or"
+                    + " requested it, or without the approver role; 404 unknown; 409 when approving means nothing now"
+                    + " (production started, approved already, ended)")
+    public Uni<Response> approve(@PathParam("id") String id, ReasonBody body) {
+        return act(id, body, "approve", reason -> service.approve(id, operator.name(), reason));
+    }
+
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allowed(Role.APPROVER)
+    @Operation(
+            summary = "Reject a migration: it fails before production",
+            description = "Body: {\"reason\": \"…\"}. 200; 404; 409 once production is being changed (ask for a"
+                    + " rollback instead), unless it waits for an operator after its window closed")
+    public Uni<Response> reject(@PathParam("id") String id, ReasonBody body) {
+        return act(id, body, "reject", reason -> service.reject(id, operator.name(), reason));
+    }
+
+    @POST
+    @Path("/{id}/next")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Go on with a migration that waits for an operator",
+            description = "Body: {\"reason\": \"…\"}. Its window closed before a production step: next goes on"
+                    + " outside it. 409 when it waits for approvals or for its window to open, or for nothing")
+    public Uni<Response> next(@PathParam("id") String id, ReasonBody body) {
+        return act(id, body, "next", reason -> service.next(id, operator.name(), reason));
+    }
+
+    @POST
+    @Path("/{id}/checkpoints")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Mark a checkpoint a person vouches for",
+            description =
+                    "Body: {\"name\": \"Monitoring dashboards open\", \"note\": \"…\"}. 409 for the"
+                            + " checkpoints that flip only on evidence the system collects (Backup verified, Migration"
+                            + " rehearsed, Rollback tested, Data integrity checks passing, Team notified), with what flips them")
+    public Uni<Response> checkpoint(@PathParam("id") String id, CheckpointBody body) {
+        if (body == null || body.name() == null || body.name().isBlank()) {
+            return Uni.createFrom()
+                    .item(badRequest(
+                            "name the checkpoint",
+                            List.of(new FieldError("name", "is required, e.g. \"Monitoring dashboards open\""))));
+        }
+        return service.checkpoint(id, operator.name(), body.name(), body.note()).map(o -> answer(id, "checkpoint", o));
+    }
+
+    private Uni<Response> act(
+            String id,
+            ReasonBody body,
+            String verb,
+            java.util.function.Function<String, Uni<MigrationService.ActionOutcome>> action) {
+        if (body == null || body.reason() == null || body.reason().isBlank()) {
+            return Uni.createFrom()
+                    .item(badRequest(
+                            "say why: the reason goes to the audit trail and the migration's events",
+                            List.of(new FieldError("reason", "is required"))));
+        }
+        return action.apply(body.reason().strip()).map(outcome -> answer(id, verb, outcome));
+    }
+
+    private Response answer(String id, String verb, MigrationService.ActionOutcome outcome) {
+        if (outcome.unknown()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ErrorBody("no migration " + id, List.of()))
+                    .build();
+        }
+        if (outcome.refusal() != null) {
+            return Response.status(outcome.forbidden() ? 403 : 409)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ErrorBody("cannot " + verb + " migration " + id + ": " + outcome.refusal(), List.of()))
+                    .build();
+        }
+        return Response.ok(summary(outcome.migration())).build();
     }
 
     @GET
@@ -215,6 +321,17 @@ public class MigrationResource {
         body.put("risk", evidence.riskLevel);
         body.put("checkpoints", evidence.checkpoints.keySet());
         body.put("failure", evidence.failure);
+        // What it waits for before a production step, if anything: approvals, its window, an operator.
+        body.put(
+                "waitingFor",
+                evidence.hold == null
+                        ? null
+                        : Map.of(
+                                "what", evidence.hold.waitingFor(),
+                                "step", evidence.hold.stepId(),
+                                "reason", evidence.hold.reason(),
+                                "since", String.valueOf(evidence.hold.since())));
+        body.put("approvals", evidence.approvals);
         body.put("createdAt", m.createdAt);
         body.put("updatedAt", m.updatedAt);
         body.put("finishedAt", m.finishedAt);

@@ -52,6 +52,9 @@ public final class Evidence {
     public Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
     public String failure;
 
+    /** The operator whose token submitted the request over REST, when the API knows its operators; else null. */
+    public String submittedBy;
+
     /** Set while the migration waits before a production step: for approvals, its window, or an operator. */
     public Hold hold;
     /** Approvals given, oldest first. */
