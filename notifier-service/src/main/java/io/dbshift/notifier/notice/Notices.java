@@ -8,12 +8,14 @@ import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationHeld;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.MigrationWindowNotice;
+import io.dbshift.contracts.event.OperatorDecision;
 import io.dbshift.contracts.request.FieldError;
 import io.dbshift.contracts.request.Window;
 import io.dbshift.notifier.notice.Notice.Field;
@@ -83,6 +85,12 @@ public final class Notices {
         }
         if (payload instanceof MigrationWindowNotice e) {
             return Optional.of(window(notice, e));
+        }
+        if (payload instanceof MigrationHeld e) {
+            return Optional.of(held(notice, e));
+        }
+        if (payload instanceof OperatorDecision e) {
+            return Optional.of(decided(notice, e));
         }
         return Optional.empty();
     }
@@ -246,6 +254,40 @@ public final class Notices {
                 + (window.end() == null
                         ? ""
                         : " – " + WINDOW_TIME.format(window.end().atZoneSameInstant(zone)));
+    }
+
+    private static Notice held(Builder notice, MigrationHeld e) {
+        String name = nameOf(e.name(), e.migrationId());
+        String headline = switch (e.waitingFor()) {
+            case MigrationHeld.APPROVAL -> "Approval needed: " + name;
+            case MigrationHeld.WINDOW -> name + " waits for its window";
+            default -> name + " waits for an operator";
+        };
+        return notice.headline(MigrationHeld.WINDOW.equals(e.waitingFor()) ? Severity.INFO : Severity.WARNING, headline)
+                .migration(e.name(), e.migrationId())
+                .field("Step", e.stepId())
+                .detail(e.reason())
+                .detail(
+                        MigrationHeld.APPROVAL.equals(e.waitingFor())
+                                ? "Next: an approver runs dbshift approve " + e.migrationId()
+                                        + " --reason ..., or dbshift reject."
+                                : null)
+                .build();
+    }
+
+    private static Notice decided(Builder notice, OperatorDecision e) {
+        String name = nameOf(e.name(), e.migrationId());
+        String headline = switch (e.action()) {
+            case "approve" -> name + " approved by " + e.by();
+            case "reject" -> name + " rejected by " + e.by();
+            case "next" -> e.by() + " moved " + name + " on outside its window";
+            case "checkpoint" -> "Checkpoint marked by " + e.by() + ": " + e.detail();
+            default -> name + ": " + e.action() + " by " + e.by();
+        };
+        return notice.headline("reject".equals(e.action()) ? Severity.WARNING : Severity.INFO, headline)
+                .migration(e.name(), e.migrationId())
+                .detail(e.reason())
+                .build();
     }
 
     private static ZoneId zoneOf(String timezone, OffsetDateTime start) {

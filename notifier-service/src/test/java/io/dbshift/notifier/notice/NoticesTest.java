@@ -15,12 +15,14 @@ import io.dbshift.contracts.event.CheckpointReached;
 import io.dbshift.contracts.event.MaintenanceModeChanged;
 import io.dbshift.contracts.event.MigrationCompleted;
 import io.dbshift.contracts.event.MigrationFailed;
+import io.dbshift.contracts.event.MigrationHeld;
 import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRejected;
 import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.MigrationWindowNotice;
+import io.dbshift.contracts.event.OperatorDecision;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.FieldError;
@@ -210,6 +212,21 @@ class NoticesTest {
         assertTrue(
                 on.details().get(0).contains("must stop using prod"),
                 on.details().toString());
+    }
+
+    @Test
+    void aMigrationWaitingForApprovalAsksForItAndSaysHow() {
+        Notice notice = noticeOf(new MigrationHeld(
+                "m-1", "add-avatar", "production.baseline", MigrationHeld.APPROVAL, "0 of 1 approval(s)", null));
+        Notice approved = noticeOf(new OperatorDecision("m-1", "add-avatar", "approve", "bob", "clean", null));
+
+        assertEquals("Approval needed: add-avatar", notice.headline());
+        assertEquals(Severity.WARNING, notice.severity());
+        assertTrue(
+                notice.details().get(1).contains("dbshift approve m-1"),
+                notice.details().toString());
+        assertEquals("add-avatar approved by bob", approved.headline());
+        assertEquals(List.of("clean"), approved.details());
     }
 
     @Test
