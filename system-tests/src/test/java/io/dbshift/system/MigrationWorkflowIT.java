@@ -1041,16 +1041,7 @@ class MigrationWorkflowIT {
         String bob = "bob-token-" + UUID.randomUUID();
         String carol = "carol-token-" + UUID.randomUUID();
         String root = "root-token-" + UUID.randomUUID();
-        Map<String, String> secured = new java.util.LinkedHashMap<>();
-        secured.put("dbshift.orchestrator.operators.bob.token", bob);
-        secured.put("dbshift.orchestrator.operators.bob.role", "approver");
-        secured.put("dbshift.orchestrator.operators.carol.token", carol);
-        secured.put("dbshift.orchestrator.operators.carol.role", "viewer");
-        secured.put("dbshift.orchestrator.operators.root.token", root);
-        secured.put("dbshift.orchestrator.operators.root.role", "admin");
-        // Every risk needs one approval here, so that a small change shows the gate.
-        secured.put("dbshift.orchestrator.approval.required-for", "Low,Medium,High");
-        secured.put("dbshift.orchestrator.window-check", "1s");
+        Map<String, String> secured = secured(bob, carol, root);
         ServiceProcess orchestrator = stack.service("orchestrator-service");
         orchestrator.restartWith(secured, Duration.ofSeconds(90));
         try {
@@ -1130,10 +1121,96 @@ class MigrationWorkflowIT {
             }
             assertEquals(403, send("GET", "/audit", null, carol).statusCode(), "the audit trail is for admins");
         } finally {
-            Map<String, String> open = new java.util.LinkedHashMap<>();
-            secured.keySet().forEach(key -> open.put(key, ""));
-            orchestrator.restartWith(open, Duration.ofSeconds(90));
+            reopen(orchestrator, secured);
         }
+    }
+
+    @Test
+    @Order(16)
+    void theOperatorsPageInARealBrowserFollowsAMigrationApprovesItAndSeesItComplete() throws Exception {
+        Path web = prepareWebTest();
+        String bob = "bob-token-" + UUID.randomUUID();
+        String root = "root-token-" + UUID.randomUUID();
+        Map<String, String> secured = secured(bob, "carol-token-" + UUID.randomUUID(), root);
+        ServiceProcess orchestrator = stack.service("orchestrator-service");
+        orchestrator.restartWith(secured, Duration.ofSeconds(90));
+        try {
+            ObjectNode request = request(
+                    "page-" + UUID.randomUUID().toString().substring(0, 8),
+                    "production",
+                    "24",
+                    "ALTER TABLE users ADD COLUMN c24 text;",
+                    "ALTER TABLE users DROP COLUMN c24;");
+            HttpResponse<String> submitted = send("POST", "/migrations", request.toString(), bob);
+            assertEquals(202, submitted.statusCode(), submitted.body());
+            String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+
+            Path shots = home().resolve("system-tests/target/web-page");
+            ProcessBuilder node = new ProcessBuilder("node", "operator-page.mjs")
+                    .directory(web.toFile())
+                    .redirectErrorStream(true);
+            node.environment().put("ORCHESTRATOR_URL", stack.orchestratorUrl());
+            node.environment().put("TOKEN", root);
+            node.environment().put("MIGRATION_ID", id);
+            node.environment().put("OUT", shots.toString());
+            Process run = node.start();
+            String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(run.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), output);
+            assertEquals(0, run.exitValue(), "the page test failed (screenshots in " + shots + "):\n" + output);
+            assertTrue(Files.size(shots.resolve("completed.png")) > 10_000, "no screenshot of the completed page");
+
+            JsonNode migration = Json.MAPPER.readTree(
+                    send("GET", "/migrations/" + id, null, root).body());
+            assertEquals("COMPLETED", migration.path("phase").asText());
+            assertEquals("root", migration.path("approvals").get(0).path("by").asText(), migration.toString());
+        } finally {
+            reopen(orchestrator, secured);
+        }
+    }
+
+    /** Operators bob (approver), carol (viewer) and root (admin); every risk needs one approval. */
+    static Map<String, String> secured(String bob, String carol, String root) {
+        Map<String, String> secured = new java.util.LinkedHashMap<>();
+        secured.put("dbshift.orchestrator.operators.bob.token", bob);
+        secured.put("dbshift.orchestrator.operators.bob.role", "approver");
+        secured.put("dbshift.orchestrator.operators.carol.token", carol);
+        secured.put("dbshift.orchestrator.operators.carol.role", "viewer");
+        secured.put("dbshift.orchestrator.operators.root.token", root);
+        secured.put("dbshift.orchestrator.operators.root.role", "admin");
+        // Every risk needs one approval here, so that a small change shows the gate.
+        secured.put("dbshift.orchestrator.approval.required-for", "Low,Medium,High");
+        secured.put("dbshift.orchestrator.window-check", "1s");
+        return secured;
+    }
+
+    /** Back to the open API the other tests use. */
+    static void reopen(ServiceProcess orchestrator, Map<String, String> secured) {
+        Map<String, String> open = new java.util.LinkedHashMap<>();
+        secured.keySet().forEach(key -> open.put(key, ""));
+        orchestrator.restartWith(open, Duration.ofSeconds(90));
+    }
+
+    /** The page test and Playwright (playwright-core from npm: it drives Debian's Chromium, it downloads none). */
+    static Path prepareWebTest() throws Exception {
+        Path source = home().resolve("system-tests/src/test/web");
+        Path web = home().resolve("system-tests/target/web-test");
+        Files.createDirectories(web);
+        for (String file : List.of("package.json", "operator-page.mjs")) {
+            Files.copy(source.resolve(file), web.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertTrue(
+                Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "the page test needs Chromium at /usr/bin/chromium: apt-get install chromium (.ci/run does)");
+        if (!Files.isDirectory(web.resolve("node_modules/playwright-core"))) {
+            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+                    .directory(web.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(npm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(npm.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), output);
+            assertEquals(0, npm.exitValue(), "npm install failed:\n" + output);
+        }
+        return web;
     }
 
     /** Polls the migration until it waits for {@code what}; returns it then. */

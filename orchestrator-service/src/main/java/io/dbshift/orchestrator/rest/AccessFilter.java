@@ -48,6 +48,10 @@ public class AccessFilter {
         }
         String header = request.getHeaderString("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        if (token == null && "GET".equals(request.getMethod())) {
+            // A browser's EventSource cannot send headers: reads may carry the token in the query.
+            token = request.getUriInfo().getQueryParameters().getFirst("access_token");
+        }
         Operators.Identity identity = operators.byToken(token).orElse(null);
         if (identity == null) {
             return error(

@@ -43,6 +43,9 @@ public class MigrationResource {
     CurrentOperator operator;
 
     @Inject
+    io.dbshift.orchestrator.messaging.LiveEvents live;
+
+    @Inject
     Operators operators;
 
     /** The body of approve, reject and next: why. */
@@ -159,6 +162,19 @@ public class MigrationResource {
             }
             return Response.accepted(summary(outcome.migration())).build();
         });
+    }
+
+    @GET
+    @Path("/{id}/live")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "The migration's events as they happen (server-sent events), backfill progress included",
+            description = "Each event is a CloudEvent in structured JSON. From the moment of connecting; the earlier"
+                    + " ones are at /migrations/{id}/events. A browser's EventSource cannot send headers: it may give"
+                    + " the token as ?access_token=")
+    public io.smallrye.mutiny.Multi<String> live(@PathParam("id") String id) {
+        return live.of(id).map(io.dbshift.contracts.CloudEvent::toJson);
     }
 
     @POST
