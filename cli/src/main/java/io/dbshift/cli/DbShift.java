@@ -484,8 +484,8 @@ public final class DbShift {
 
     @Command(
             name = "next",
-            description = "Go on with a migration that waits for an operator: its window closed before a production"
-                    + " step.",
+            description = "Go on with a migration that waits for an operator: in manual mode, before each phase and"
+                    + " before production; or after its window closed.",
             footer = {"%nExample:", "  dbshift next 3f2c... --reason \"the change is small; we stay on call\""})
     static final class Next extends Decide {
         @Override

@@ -59,6 +59,8 @@ public final class RequestReader {
                 expected = "a list (JSON array)";
             } else if (type == String.class) {
                 expected = "a string";
+            } else if (type == Boolean.class || type == boolean.class) {
+                expected = "true or false";
             } else if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
                 expected = "a number";
             } else if (type == java.time.OffsetDateTime.class) {

@@ -1063,9 +1063,18 @@ class MigrationWorkflowIT {
                     .put("start", opens.toString())
                     .put("end", opens.plusHours(1).toString())
                     .put("timezone", "UTC");
+            // In manual mode too: each phase waits for an operator's next.
+            request.put("manual", true);
             HttpResponse<String> submitted = send("POST", "/migrations", request.toString(), bob);
             assertEquals(202, submitted.statusCode(), submitted.body());
             String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
+
+            JsonNode manual = awaitWaitingFor(id, "OPERATOR", root);
+            assertEquals(
+                    "staging.baseline", manual.path("waitingFor").path("step").asText(), manual.toString());
+            CliIT.Run next =
+                    cli("next", id, "--reason", "rehearse now", "--url", stack.orchestratorUrl(), "--token", bob);
+            assertEquals(0, next.exit(), next.err());
 
             // The staging rehearsal runs; production waits for an approval.
             JsonNode waiting = awaitWaitingFor(id, "APPROVAL", root);
@@ -1097,6 +1106,16 @@ class MigrationWorkflowIT {
                 assertTrue(status.out().contains("waiting window before production.baseline"), status.out());
             }
 
+            // Production's first step and VERIFY wait for next as well, after the approval and the window.
+            List<String> nextAt = new ArrayList<>();
+            for (String step : List.of("production.baseline", "production.verify")) {
+                JsonNode waits = awaitWaitingFor(id, "OPERATOR", root);
+                assertEquals(step, waits.path("waitingFor").path("step").asText(), waits.toString());
+                nextAt.add(step);
+                CliIT.Run go = cli("next", id, "--reason", "go on", "--url", stack.orchestratorUrl(), "--token", bob);
+                assertEquals(0, go.exit(), go.err());
+            }
+            assertEquals(List.of("production.baseline", "production.verify"), nextAt);
             List<CloudEvent> events = followUntilEnd(id, Duration.ofMinutes(3));
             assertTrue(events.get(events.size() - 1).payload() instanceof MigrationCompleted, describe(events));
             Instant productionStarted = events.stream()

@@ -20,6 +20,8 @@ import java.util.List;
  * @param onFailedVerification {@code rollback} (the default): when production's checks fail, roll production back by
  *     the down scripts staging proved, and verify the rollback; {@code restore}: the same, or else restore production
  *     from its verified backup, losing every write since; {@code stop}: leave production as it is for an operator
+ * @param manual the workflow's manual mode: the migration waits for an operator's {@code next} before it enters
+ *     IMPLEMENT, before its first production step and before it enters VERIFY (optional; default false)
  */
 public record MigrationRequest(
         String name,
@@ -32,7 +34,35 @@ public record MigrationRequest(
         List<CheckSpec> checks,
         Notify notifications,
         IrreversibleAcceptance irreversible,
-        String onFailedVerification) {
+        String onFailedVerification,
+        Boolean manual) {
+
+    public MigrationRequest(
+            String name,
+            String target,
+            String staging,
+            Window window,
+            String requestedBy,
+            List<MigrationScript> migrations,
+            List<BackfillSpec> backfills,
+            List<CheckSpec> checks,
+            Notify notifications,
+            IrreversibleAcceptance irreversible,
+            String onFailedVerification) {
+        this(
+                name,
+                target,
+                staging,
+                window,
+                requestedBy,
+                migrations,
+                backfills,
+                checks,
+                notifications,
+                irreversible,
+                onFailedVerification,
+                null);
+    }
 
     public MigrationRequest(
             String name,
@@ -56,7 +86,13 @@ public record MigrationRequest(
                 checks,
                 notifications,
                 irreversible,
+                null,
                 null);
+    }
+
+    /** True in the workflow's manual mode: each phase waits for an operator's {@code next}. */
+    public boolean isManual() {
+        return Boolean.TRUE.equals(manual);
     }
 
     /** Roll production back when its checks fail, unless the request says {@code stop}. */
@@ -79,7 +115,19 @@ public record MigrationRequest(
             List<BackfillSpec> backfills,
             List<CheckSpec> checks,
             Notify notifications) {
-        this(name, target, staging, window, requestedBy, migrations, backfills, checks, notifications, null, null);
+        this(
+                name,
+                target,
+                staging,
+                window,
+                requestedBy,
+                migrations,
+                backfills,
+                checks,
+                notifications,
+                null,
+                null,
+                null);
     }
 
     public List<MigrationScript> migrations() {

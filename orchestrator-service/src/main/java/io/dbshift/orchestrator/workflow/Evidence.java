@@ -59,6 +59,8 @@ public final class Evidence {
     public Hold hold;
     /** Approvals given, oldest first. */
     public List<Approval> approvals = new ArrayList<>();
+    /** In manual mode, the steps an operator said next to. */
+    public List<String> manualGo = new ArrayList<>();
     /** An operator's word to go on although the window closed: who, why, when. */
     public Map<String, Object> windowOverride;
 

@@ -74,7 +74,10 @@ public final class OperatorActions {
         return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
     }
 
-    /** Go on although the window closed. Approvals and a window not yet open still hold. */
+    /**
+     * Go on: in manual mode, into the phase that waits; or although the window closed. Approvals and a window not yet
+     * open still hold.
+     */
     public static Decision next(MigrationState state, String by, String reason, Instant now, ApprovalPolicy policy) {
         Evidence.Hold hold = state.evidence().hold;
         if (state.phase().isTerminal() || hold == null) {
@@ -85,11 +88,15 @@ public final class OperatorActions {
             return Decision.unchanged(state, "it waits for " + describe(hold) + ", which next cannot give");
         }
         Evidence evidence = state.evidence().copy();
-        Map<String, Object> override = new LinkedHashMap<>();
-        override.put("by", by);
-        override.put("reason", reason);
-        override.put("at", now.toString());
-        evidence.windowOverride = override;
+        if (hold.reason().startsWith(Transition.MANUAL)) {
+            evidence.manualGo.add(hold.stepId());
+        } else {
+            Map<String, Object> override = new LinkedHashMap<>();
+            override.put("by", by);
+            override.put("reason", reason);
+            override.put("at", now.toString());
+            evidence.windowOverride = override;
+        }
         List<MigrationEvent> events = new ArrayList<>();
         events.add(new OperatorDecision(state.id(), Transition.name(state), "next", by, reason, null));
         return resume(state, evidence, now, policy, events);

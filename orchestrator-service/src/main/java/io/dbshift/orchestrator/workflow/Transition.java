@@ -571,11 +571,21 @@ public final class Transition {
         events.add(held);
     }
 
-    /** Why a step may not start now, or null when it may. Only production's steps wait. */
+    /** How a wait of the manual mode reads; {@code next} tells it from a closed window's by it. */
+    static final String MANUAL = "manual mode: ";
+
+    /**
+     * Why a step may not start now, or null when it may. Production's steps wait for approvals and the window; in
+     * manual mode the first step of each phase, and the first on production, wait for an operator's next.
+     */
     static MigrationHeld gate(
             MigrationState state, Evidence evidence, PlanStep step, Instant now, ApprovalPolicy policy) {
-        if (!step.id().startsWith("production.") || step.kind() == StepKind.ROLLBACK) {
+        if (step.kind() == StepKind.ROLLBACK) {
             return null;
+        }
+        MigrationHeld manual = manualHold(state, evidence, step);
+        if (!step.id().startsWith("production.")) {
+            return manual;
         }
         int needed = policy.needed(evidence.riskLevel);
         if (evidence.approvals.size() < needed) {
@@ -590,7 +600,7 @@ public final class Transition {
         }
         Window window = state.request().window();
         if (window == null || window.start() == null) {
-            return null;
+            return manual;
         }
         Instant start = window.start().toInstant();
         if (now.isBefore(start)) {
@@ -613,7 +623,33 @@ public final class Transition {
                             + " waits: dbshift next goes on outside the window, dbshift reject stops the migration",
                     null);
         }
-        return null;
+        return manual;
+    }
+
+    private static MigrationHeld manualHold(MigrationState state, Evidence evidence, PlanStep step) {
+        if (!state.request().isManual() || evidence.manualGo.contains(step.id())) {
+            return null;
+        }
+        List<PlanStep> steps = state.steps();
+        int index = steps.indexOf(step);
+        if (index <= 0) {
+            return null;
+        }
+        PlanStep before = steps.get(index - 1);
+        boolean phaseStarts = before.phase() != step.phase();
+        boolean productionStarts =
+                step.id().startsWith("production.") && !before.id().startsWith("production.");
+        if (!phaseStarts && !productionStarts) {
+            return null;
+        }
+        return new MigrationHeld(
+                state.id(),
+                name(state),
+                step.id(),
+                MigrationHeld.OPERATOR,
+                MANUAL + (productionStarts ? "production" : step.phase().name()) + " starts with " + step.id()
+                        + " when an operator says dbshift next",
+                null);
     }
 
     /** The command for a step: what the executor or verifier must do. */

@@ -20,6 +20,7 @@ import io.dbshift.contracts.request.Window;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +138,41 @@ class OperatorActionsTest {
         Decision rejected = OperatorActions.reject(waiting, "alice", "not tonight", late);
         assertEquals(Phase.FAILED, rejected.phase());
         assertTrue(rejected.events().stream().anyMatch(MigrationFailed.class::isInstance));
+    }
+
+    @Test
+    void inManualModeEachPhaseAndProductionWaitForAnOperatorsNext() {
+        MigrationRequest manual = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                REQUEST.requestedBy(),
+                REQUEST.migrations(),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                REQUEST.notifications(),
+                null,
+                null,
+                true);
+        MigrationState s = new MigrationState("m1", manual, null, 0, new Evidence(), T0);
+        s = after(s, Transition.start(s, T0));
+        List<String> waitedAt = new java.util.ArrayList<>();
+        for (int guard = 0; guard < 40 && !s.phase().isTerminal(); guard++) {
+            Evidence.Hold hold = s.evidence().hold;
+            if (hold != null) {
+                assertEquals(MigrationHeld.OPERATOR, hold.waitingFor());
+                assertTrue(hold.reason().startsWith("manual mode: "), hold.reason());
+                waitedAt.add(hold.stepId());
+                Decision next = OperatorActions.next(s, "alice", "go", T0, ApprovalPolicy.NONE);
+                assertEquals(1, next.commands().size(), "next starts " + hold.stepId());
+                s = after(s, next);
+            } else {
+                s = after(s, Transition.onResult(s, success(s), "r-" + s.stepIndex(), T0, ApprovalPolicy.NONE));
+            }
+        }
+        assertEquals(Phase.COMPLETED, s.phase());
+        assertEquals(List.of("staging.baseline", "production.baseline", "production.verify"), waitedAt);
     }
 
     @Test
