@@ -132,6 +132,16 @@ public final class DbShift {
             return id == null || id.isBlank() ? orchestrator().newestId() : id;
         }
 
+        /** A Markdown document as it is, or with --json as {"id", "<kind>": markdown}. */
+        void printDocument(String migrationId, String kind, String markdown) {
+            if (root.json) {
+                out().println(Json.write(java.util.Map.of("id", migrationId, kind, markdown)));
+            } else {
+                out().print(markdown);
+            }
+            out().flush();
+        }
+
         /** An operator action's answer: 200 with the migration, or the orchestrator's refusal as an error. */
         Integer answered(
                 ServiceClient.Reply reply, String migrationId, java.util.function.Function<JsonNode, String> done) {
@@ -401,8 +411,7 @@ public final class DbShift {
                 throw new CliException(
                         ExitCode.NOT_FOUND, "no migration with id \"" + migrationId + "\"; dbshift list shows them");
             }
-            out().print(reply.body());
-            out().flush();
+            printDocument(migrationId, "plan", reply.body());
             return ExitCode.OK;
         }
     }
@@ -414,15 +423,19 @@ public final class DbShift {
 
         @Override
         public Integer call() {
-            out().print(orchestrator().migration(idOrNewest(id), "/report").body());
-            out().flush();
+            String migrationId = idOrNewest(id);
+            printDocument(
+                    migrationId,
+                    "report",
+                    orchestrator().migration(migrationId, "/report").body());
             return ExitCode.OK;
         }
     }
 
     /** approve, reject and next: a POST with a reason, answered with the migration. */
     abstract static class Decide extends Verb {
-        @Parameters(paramLabel = "ID", arity = "0..1", description = "The migration (default: the newest).")
+        // Required: approving "the newest" could approve one submitted since you last looked.
+        @Parameters(paramLabel = "ID", description = "The migration.")
         String id;
 
         @Option(names = "--reason", required = true, description = "Why (recorded with your name).")
@@ -434,9 +447,8 @@ public final class DbShift {
 
         @Override
         public Integer call() {
-            String migrationId = idOrNewest(id);
             String body = Json.write(java.util.Map.of("reason", reason));
-            return answer(orchestrator().post("/migrations/" + migrationId + "/" + verb(), body, null), migrationId);
+            return answer(orchestrator().post("/migrations/" + id + "/" + verb(), body, null), id);
         }
 
         Integer answer(ServiceClient.Reply reply, String migrationId) {

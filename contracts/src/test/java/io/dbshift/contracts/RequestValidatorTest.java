@@ -64,6 +64,23 @@ class RequestValidatorTest {
     }
 
     @Test
+    void aWindowWithAnEndButNoStartIsRefusedSinceProductionWouldNeverWaitForIt() {
+        MigrationRequest r = valid();
+        MigrationRequest endOnly = new MigrationRequest(
+                r.name(),
+                r.target(),
+                r.staging(),
+                new io.dbshift.contracts.request.Window(
+                        null, java.time.OffsetDateTime.parse("2026-12-01T23:00:00Z"), "UTC"),
+                null,
+                r.migrations(),
+                r.backfills(),
+                r.checks(),
+                null);
+        assertEquals(List.of("window.start"), fields(validator.validate(endOnly)));
+    }
+
+    @Test
     void aRequestWithoutChecksIsRefusedBecauseItsVerificationWouldProveNothing() {
         MigrationRequest r = valid();
         MigrationRequest unchecked = new MigrationRequest(

@@ -204,6 +204,16 @@ public class MigrationService {
                         .call(relay::flush));
     }
 
+    /** A policy that names an unknown risk level stops the start, naming the setting. */
+    void checkPolicy(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
+        ApprovalPolicy policy = policy();
+        LOG.infof(
+                "approval before production: %s",
+                policy.levels().isEmpty()
+                        ? "never"
+                        : policy.approvers() + " for risk " + String.join(", ", policy.levels()));
+    }
+
     /** The approval policy, from configuration. */
     public ApprovalPolicy policy() {
         return new ApprovalPolicy(

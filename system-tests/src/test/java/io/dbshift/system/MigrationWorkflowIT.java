@@ -1041,7 +1041,8 @@ class MigrationWorkflowIT {
         String bob = "bob-token-" + UUID.randomUUID();
         String carol = "carol-token-" + UUID.randomUUID();
         String root = "root-token-" + UUID.randomUUID();
-        Map<String, String> secured = secured(bob, carol, root);
+        // The product's default policy: a High-risk migration needs one approval.
+        Map<String, String> secured = secured(bob, carol, root, null);
         ServiceProcess orchestrator = stack.service("orchestrator-service");
         orchestrator.restartWith(secured, Duration.ofSeconds(90));
         try {
@@ -1054,7 +1055,8 @@ class MigrationWorkflowIT {
                     "approved-" + UUID.randomUUID().toString().substring(0, 8),
                     "production",
                     "23",
-                    "ALTER TABLE users ADD COLUMN c23 text;",
+                    // Making a column NOT NULL breaks old code that writes NULL: High risk.
+                    "ALTER TABLE users ADD COLUMN c23 text DEFAULT 'x';\nALTER TABLE users ALTER COLUMN c23 SET NOT NULL;",
                     "ALTER TABLE users DROP COLUMN c23;");
             java.time.OffsetDateTime opens = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
                     .plusSeconds(40)
@@ -1078,6 +1080,7 @@ class MigrationWorkflowIT {
 
             // The staging rehearsal runs; production waits for an approval.
             JsonNode waiting = awaitWaitingFor(id, "APPROVAL", root);
+            assertEquals("High", waiting.path("risk").asText(), waiting.toString());
             assertEquals(
                     "production.baseline",
                     waiting.path("waitingFor").path("step").asText(),
@@ -1086,6 +1089,17 @@ class MigrationWorkflowIT {
             CliIT.Run own = cli("approve", id, "--reason", "mine", "--url", stack.orchestratorUrl(), "--token", bob);
             assertEquals(6, own.exit(), own.err());
             assertTrue(own.err().contains("you submitted this migration"), own.err());
+            CliIT.Run operator = cli(
+                    "approve",
+                    id,
+                    "--reason",
+                    "looks ok",
+                    "--url",
+                    stack.orchestratorUrl(),
+                    "--token",
+                    "alice-token-0123456789abcdef");
+            assertEquals(6, operator.exit(), operator.err());
+            assertTrue(operator.err().contains("needs the approver role"), operator.err());
             CliIT.Run viewer =
                     cli("approve", id, "--reason", "looks ok", "--url", stack.orchestratorUrl(), "--token", carol);
             assertEquals(6, viewer.exit(), viewer.err());
@@ -1150,7 +1164,8 @@ class MigrationWorkflowIT {
         Path web = prepareWebTest();
         String bob = "bob-token-" + UUID.randomUUID();
         String root = "root-token-" + UUID.randomUUID();
-        Map<String, String> secured = secured(bob, "carol-token-" + UUID.randomUUID(), root);
+        // Every risk needs one approval here, so that the page's small change waits for one.
+        Map<String, String> secured = secured(bob, "carol-token-" + UUID.randomUUID(), root, "Low,Medium,High");
         ServiceProcess orchestrator = stack.service("orchestrator-service");
         orchestrator.restartWith(secured, Duration.ofSeconds(90));
         try {
@@ -1187,17 +1202,18 @@ class MigrationWorkflowIT {
         }
     }
 
-    /** Operators bob (approver), carol (viewer) and root (admin); every risk needs one approval. */
-    static Map<String, String> secured(String bob, String carol, String root) {
+    /** Operators bob (approver), carol (viewer) and root (admin); the risks that need approval (null: the default). */
+    static Map<String, String> secured(String bob, String carol, String root, String requiredFor) {
         Map<String, String> secured = new java.util.LinkedHashMap<>();
+        secured.put("dbshift.orchestrator.operators.alice.token", "alice-token-0123456789abcdef");
+        secured.put("dbshift.orchestrator.operators.alice.role", "operator");
         secured.put("dbshift.orchestrator.operators.bob.token", bob);
         secured.put("dbshift.orchestrator.operators.bob.role", "approver");
         secured.put("dbshift.orchestrator.operators.carol.token", carol);
         secured.put("dbshift.orchestrator.operators.carol.role", "viewer");
         secured.put("dbshift.orchestrator.operators.root.token", root);
         secured.put("dbshift.orchestrator.operators.root.role", "admin");
-        // Every risk needs one approval here, so that a small change shows the gate.
-        secured.put("dbshift.orchestrator.approval.required-for", "Low,Medium,High");
+        secured.put("dbshift.orchestrator.approval.required-for", requiredFor == null ? "" : requiredFor);
         secured.put("dbshift.orchestrator.window-check", "1s");
         return secured;
     }

@@ -3,8 +3,9 @@ package io.dbshift.contracts.event;
 import java.time.Instant;
 
 /**
- * The migration waits before a production step: for approvals, for its window to open, or for an operator (its window
- * closed). Nothing is sent to the executor until it goes on; {@code StepStarted} says when it does.
+ * The migration waits before a step: before production for approvals or for its window to open, or for an operator
+ * (its window closed, or manual mode before a phase's first step). Nothing is sent for that step until it goes on;
+ * {@code StepStarted} says when it does.
  *
  * @param stepId the step that waits to start
  * @param waitingFor {@code APPROVAL}, {@code WINDOW} or {@code OPERATOR}

@@ -20,8 +20,9 @@ import java.util.List;
  * @param onFailedVerification {@code rollback} (the default): when production's checks fail, roll production back by
  *     the down scripts staging proved, and verify the rollback; {@code restore}: the same, or else restore production
  *     from its verified backup, losing every write since; {@code stop}: leave production as it is for an operator
- * @param manual the workflow's manual mode: the migration waits for an operator's {@code next} before it enters
- *     IMPLEMENT, before its first production step and before it enters VERIFY (optional; default false)
+ * @param manual the workflow's manual mode: the migration waits for an operator's {@code next} before the first step
+ *     of IMPLEMENT, the first production step and the first step of VERIFY (the phase shows as entered while it
+ *     waits) (optional; default false)
  */
 public record MigrationRequest(
         String name,

@@ -38,6 +38,11 @@ public final class RequestValidator {
                     new FieldError("staging", "must differ from target: a rehearsal on production is not a rehearsal"));
         }
         if (request.window() != null
+                && request.window().start() == null
+                && request.window().end() != null) {
+            errors.add(new FieldError("window.start", "is required when window.end is given: production waits for it"));
+        }
+        if (request.window() != null
                 && request.window().start() != null
                 && request.window().end() != null
                 && !request.window().end().isAfter(request.window().start())) {

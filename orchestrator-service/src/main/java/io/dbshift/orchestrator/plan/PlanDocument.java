@@ -21,12 +21,33 @@ public final class PlanDocument {
     private PlanDocument() {}
 
     public static String render(MigrationState state, Evidence evidence, Instant now) {
+        return render(state, evidence, now, 0);
+    }
+
+    /** @param approvalsNeeded approvals production waits for, by the policy and this plan's risk */
+    public static String render(MigrationState state, Evidence evidence, Instant now, int approvalsNeeded) {
         MigrationRequest request = state.request();
         StringBuilder md = new StringBuilder();
         md.append("## Migration: ").append(request.name()).append("\n");
         md.append("**Date:** ").append(date(request.window(), now)).append("  \n");
         md.append("**Window:** ").append(window(request.window())).append("  \n");
         md.append("**Risk Level:** ").append(evidence.riskLevel).append("  \n");
+        md.append("**Approval:** ")
+                .append(
+                        approvalsNeeded == 0
+                                ? "none needed at this risk"
+                                : approvalsNeeded
+                                        + " approval(s) before production, by operators other than its requester")
+                .append("  \n");
+        if (request.window() != null && request.window().start() != null) {
+            md.append("**If the window closes mid-way:** the step in progress finishes, and the next production step"
+                    + " waits for an operator: `dbshift next` goes on outside the window, `dbshift reject`"
+                    + " stops the migration  \n");
+        }
+        if (request.isManual()) {
+            md.append("**Manual mode:** IMPLEMENT, production and VERIFY each start on an operator's `dbshift next`"
+                    + "  \n");
+        }
         md.append("**Target:** ")
                 .append(request.target())
                 .append(" (rehearsed first on ")

@@ -48,8 +48,10 @@ public class AccessFilter {
         }
         String header = request.getHeaderString("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
-        if (token == null && "GET".equals(request.getMethod())) {
-            // A browser's EventSource cannot send headers: reads may carry the token in the query.
+        if (token == null
+                && "GET".equals(request.getMethod())
+                && request.getUriInfo().getPath().endsWith("/live")) {
+            // A browser's EventSource cannot send headers: the live stream alone may carry the token in the query.
             token = request.getUriInfo().getQueryParameters().getFirst("access_token");
         }
         Operators.Identity identity = operators.byToken(token).orElse(null);

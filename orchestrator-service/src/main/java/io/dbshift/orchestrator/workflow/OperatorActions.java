@@ -39,6 +39,11 @@ public final class OperatorActions {
         if (refusal != null) {
             return Decision.unchanged(state, refusal);
         }
+        if (state.evidence().riskLevel == null) {
+            return Decision.unchanged(
+                    state,
+                    "the migration has no plan yet: approve it once its risk is assessed and its plan published");
+        }
         if (sameIdentity(by, state.request().requestedBy())) {
             return Decision.unchanged(
                     state, by + " requested this migration and cannot approve it; another approver must");
@@ -57,9 +62,12 @@ public final class OperatorActions {
     public static Decision reject(MigrationState state, String by, String reason, Instant now) {
         // Waiting for an operator after the window closed, a migration that changed production may still be stopped:
         // it fails there, and a rollback can be asked for as after any failure.
-        String refusal = state.evidence().hold != null && !state.phase().isTerminal()
-                ? null
-                : refuseOnceProductionStarted(state, "reject");
+        Evidence.Hold hold = state.evidence().hold;
+        boolean windowClosed = hold != null
+                && hold.waitingFor().equals(MigrationHeld.OPERATOR)
+                && !hold.reason().startsWith(Transition.MANUAL);
+        String refusal =
+                windowClosed && !state.phase().isTerminal() ? null : refuseOnceProductionStarted(state, "reject");
         if (refusal != null) {
             return Decision.unchanged(state, refusal + "; ask for a rollback instead");
         }
@@ -70,7 +78,15 @@ public final class OperatorActions {
                 new OperatorDecision(state.id(), Transition.name(state), "reject", by, reason, null),
                 new MigrationPhaseChanged(
                         state.id(), Transition.name(state), state.phase(), Phase.FAILED, "rejected by " + by),
-                new MigrationFailed(state.id(), Transition.name(state), "approval", evidence.failure));
+                new MigrationFailed(
+                        state.id(),
+                        Transition.name(state),
+                        hold != null
+                                ? hold.stepId()
+                                : state.currentStep() == null
+                                        ? "approval"
+                                        : state.currentStep().id(),
+                        evidence.failure));
         return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
     }
 

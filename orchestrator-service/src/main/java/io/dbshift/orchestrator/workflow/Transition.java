@@ -257,7 +257,8 @@ public final class Transition {
                 events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
                 events.add(new MigrationPhaseChanged(
                         state.id(), name(state), Phase.DESIGN, Phase.PLAN, "schema analysed: " + summary));
-                String plan = PlanDocument.render(state, evidence, now);
+                String plan = PlanDocument.render(
+                        state, evidence, now, policy.needed(risk.level().label()));
                 events.add(new MigrationPlanned(
                         state.id(),
                         name(state),
@@ -587,7 +588,10 @@ public final class Transition {
         if (!step.id().startsWith("production.")) {
             return manual;
         }
-        int needed = policy.needed(evidence.riskLevel);
+        // Approvals hold the first production step only: a policy changed mid-way must not strand production.
+        boolean productionBegun =
+                evidence.steps.stream().anyMatch(s -> s.stepId().startsWith("production."));
+        int needed = productionBegun ? 0 : policy.needed(evidence.riskLevel);
         if (evidence.approvals.size() < needed) {
             return new MigrationHeld(
                     state.id(),
@@ -609,8 +613,7 @@ public final class Transition {
                     name(state),
                     step.id(),
                     MigrationHeld.WINDOW,
-                    "production waits for its window, which opens at " + window.start()
-                            + (window.timezone() == null ? "" : " (" + window.timezone() + ")"),
+                    "production waits for its window, which opens at " + inZone(window, window.start()),
                     start);
         }
         if (window.end() != null && !now.isBefore(window.end().toInstant()) && evidence.windowOverride == null) {
@@ -619,11 +622,25 @@ public final class Transition {
                     name(state),
                     step.id(),
                     MigrationHeld.OPERATOR,
-                    "the window closed at " + window.end() + "; the step in progress was finished and " + step.id()
+                    "the window closed at " + inZone(window, window.end()) + "; the step in progress was finished and "
+                            + step.id()
                             + " waits: dbshift next goes on outside the window, dbshift reject stops the migration",
                     null);
         }
         return manual;
+    }
+
+    /** A time of the window as its zone reads it: 2026-12-01T23:00+01:00[Europe/Oslo]. */
+    private static String inZone(Window window, java.time.OffsetDateTime time) {
+        if (window.timezone() == null || window.timezone().isBlank()) {
+            return time.toString();
+        }
+        try {
+            return time.atZoneSameInstant(java.time.ZoneId.of(window.timezone()))
+                    .toString();
+        } catch (java.time.DateTimeException e) {
+            return time.toString();
+        }
     }
 
     private static MigrationHeld manualHold(MigrationState state, Evidence evidence, PlanStep step) {

@@ -176,6 +176,57 @@ class OperatorActionsTest {
     }
 
     @Test
+    void aManualWaitAfterProductionChangedCannotBeRejected() {
+        MigrationRequest manual = new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                null,
+                REQUEST.requestedBy(),
+                REQUEST.migrations(),
+                REQUEST.backfills(),
+                REQUEST.checks(),
+                REQUEST.notifications(),
+                null,
+                null,
+                true);
+        MigrationState s = new MigrationState("m1", manual, null, 0, new Evidence(), T0);
+        s = after(s, Transition.start(s, T0));
+        while (s.evidence().hold == null || !s.evidence().hold.stepId().equals("production.verify")) {
+            s = s.evidence().hold != null
+                    ? after(s, OperatorActions.next(s, "alice", "go", T0, ApprovalPolicy.NONE))
+                    : after(s, Transition.onResult(s, success(s), "r-" + s.stepIndex(), T0, ApprovalPolicy.NONE));
+        }
+
+        Decision rejected = OperatorActions.reject(s, "alice", "stop", T0);
+        assertFalse(rejected.changed(), "production was applied: a rollback, not a rejection");
+        assertTrue(rejected.note().contains("ask for a rollback"), rejected.note());
+    }
+
+    @Test
+    void approvalsHoldOnlyTheFirstProductionStepAndNeedAPlan() {
+        MigrationState designing = new MigrationState("m1", REQUEST, null, 0, new Evidence(), T0);
+        designing = after(designing, Transition.start(designing, T0));
+        Decision early = OperatorActions.approve(designing, "alice", "sure", T0, ONE_AT_EVERY_RISK);
+        assertFalse(early.changed());
+        assertTrue(early.note().contains("no plan yet"), early.note());
+
+        // Production began with no approval needed; the policy then asks for one: production is not stranded.
+        MigrationState s = throughStaging(REQUEST, ApprovalPolicy.NONE, T0);
+        MigrationState next = after(s, Transition.onResult(s, success(s), "r-b", T0, ONE_AT_EVERY_RISK));
+        assertNull(next.evidence().hold, "a later production step does not wait for approval");
+        assertEquals("production.backup", next.currentStep().id());
+    }
+
+    @Test
+    void aPolicyThatNamesAnUnknownRiskIsRefusedRatherThanApprovingNothing() {
+        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new ApprovalPolicy(Set.of("Hgh"), 1));
+        assertTrue(typo.getMessage().contains("Low, Medium and High"), typo.getMessage());
+        assertEquals(0, new ApprovalPolicy(Set.of("none"), 1).needed("High"));
+    }
+
+    @Test
     void aRejectionBeforeProductionFailsTheMigrationWithWhoAndWhy() {
         MigrationState held = throughStaging(REQUEST, ONE_AT_EVERY_RISK, T0);
 
