@@ -690,6 +690,13 @@ public final class DbShift {
             } else if (p instanceof io.dbshift.contracts.event.MigrationRolledBack r) {
                 return time + "  " + r.target() + " rolled back by " + r.method()
                         + (r.verified() ? ", verified" : ", NOT verified: " + String.join("; ", r.differences()));
+            } else if (p instanceof io.dbshift.contracts.event.MigrationHeld h) {
+                return time + "  waiting for " + h.waitingFor().toLowerCase(java.util.Locale.ROOT) + " before "
+                        + h.stepId() + ": " + h.reason();
+            } else if (p instanceof io.dbshift.contracts.event.OperatorDecision d) {
+                return time + "  " + d.action() + " by " + d.by()
+                        + (d.detail() == null ? "" : " (\"" + d.detail() + "\")")
+                        + (d.reason() == null ? "" : ": " + d.reason());
             } else if (p instanceof MigrationCompleted c) {
                 return time + "COMPLETED in " + c.durationMs() / 1000.0 + " s";
             } else if (p instanceof MigrationFailed f) {
