@@ -1179,6 +1179,16 @@ class MigrationWorkflowIT {
             assertEquals(202, submitted.statusCode(), submitted.body());
             String id = Json.MAPPER.readTree(submitted.body()).get("id").asText();
 
+            // The page's live feed, read as a browser's EventSource would, with the token in the query.
+            List<String> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> feed = HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(
+                                    stack.orchestratorUrl() + "/migrations/" + id + "/live?access_token=" + root))
+                            .header("Accept", "text/event-stream")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            feed.thenAccept(response -> response.body().forEach(streamed::add));
+
             Path shots = home().resolve("system-tests/target/web-page");
             ProcessBuilder node = new ProcessBuilder("node", "operator-page.mjs")
                     .directory(web.toFile())
@@ -1197,6 +1207,12 @@ class MigrationWorkflowIT {
                     send("GET", "/migrations/" + id, null, root).body());
             assertEquals("COMPLETED", migration.path("phase").asText());
             assertEquals("root", migration.path("approvals").get(0).path("by").asText(), migration.toString());
+            assertTrue(
+                    streamed.stream()
+                            .anyMatch(
+                                    line -> line.startsWith("data:") && line.contains("io.dbshift.MigrationCompleted")),
+                    "the live feed carried the migration's events: " + streamed);
+            feed.cancel(true);
         } finally {
             reopen(orchestrator, secured);
         }
