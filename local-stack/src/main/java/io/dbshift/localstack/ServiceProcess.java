@@ -61,11 +61,10 @@ public final class ServiceProcess implements AutoCloseable {
             // An empty value means "not set": Quarkus treats an empty property as missing anyway.
             config.forEach((key, value) -> {
                 if (value != null && !value.isEmpty()) {
-                    // DB_CHANGES could be db-changes or db.changes: a map key with a dash is ambiguous in the
-                    // upper-case
-                    // form, so such a property goes under its exact name, which MicroProfile Config looks up first.
-                    boolean ambiguous = key.contains("-") && isMapKeyed(key);
-                    builder.environment().put(ambiguous ? key : environmentName(key), value);
+                    // The upper-case form cannot tell a dash from a dot: DESTINATIONS_DB_CHANGES_TYPE could be the map
+                    // key db-changes or db.changes. A name with a dash goes as it is, which MicroProfile Config looks
+                    // up first.
+                    builder.environment().put(key.contains("-") ? key : environmentName(key), value);
                 }
             });
             logOffset = Files.exists(log) ? Files.size(log) : 0;
@@ -75,11 +74,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Properties whose names carry a map key the configuration cannot guess back from an environment variable. */
-    private static boolean isMapKeyed(String key) {
-        return key.startsWith("dbshift.notifier.destinations.") || key.startsWith("dbshift.notifier.routes.");
     }
 
     /** The environment variable MicroProfile Config maps to a property: upper case, every other character {@code _}. */

@@ -214,10 +214,18 @@ public class MigrationService {
                         : policy.approvers() + " for risk " + String.join(", ", policy.levels()));
     }
 
-    /** The approval policy, from configuration. */
+    private volatile ApprovalPolicy policy;
+
+    /** The approval policy, read from configuration once. */
     public ApprovalPolicy policy() {
-        return new ApprovalPolicy(
-                Set.copyOf(config.approval().requiredFor()), config.approval().approvers());
+        ApprovalPolicy read = policy;
+        if (read == null) {
+            read = new ApprovalPolicy(
+                    Set.copyOf(config.approval().requiredFor()),
+                    config.approval().approvers());
+            policy = read;
+        }
+        return read;
     }
 
     /**

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,6 +29,8 @@ final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
+    /** Released when the slow-down ends or the receiver closes: a slowed answer waits on it, at most the delay. */
+    private volatile CountDownLatch fast = new CountDownLatch(0);
 
     /** One call as received. */
     record Call(String body, String deliveryId, String timestamp, String signature) {
@@ -71,6 +75,11 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** Every call answers only after this long: a slow receiver, so that a stream of notices takes a while. */
     void slowDown(Duration delay) {
+        if (delay.isZero()) {
+            fast.countDown();
+        } else {
+            fast = new CountDownLatch(1);
+        }
         this.delay = delay;
     }
 
@@ -82,9 +91,10 @@ final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (!delay.isZero()) {
+            Duration slow = delay;
+            if (!slow.isZero()) {
                 try {
-                    Thread.sleep(delay.toMillis());
+                    fast.await(slow.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -100,6 +110,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        fast.countDown();
         server.stop(0);
     }
 }

@@ -16,7 +16,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A local HTTP server with several endpoints standing in for Slack webhooks, signed webhooks and the orchestrator. Each
@@ -26,6 +28,8 @@ import java.util.concurrent.Executors;
 public final class FakeHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** Released when the server closes: a hanging answer waits on it, at most its hang. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     public FakeHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -38,7 +42,7 @@ public final class FakeHttpServer implements AutoCloseable {
     public Endpoint endpoint(String path) {
         return endpoints.computeIfAbsent(path, p -> {
             Endpoint endpoint =
-                    new Endpoint("http://127.0.0.1:" + server.getAddress().getPort() + p);
+                    new Endpoint("http://127.0.0.1:" + server.getAddress().getPort() + p, closing);
             server.createContext(p, endpoint::handle);
             return endpoint;
         });
@@ -46,6 +50,7 @@ public final class FakeHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 
@@ -68,10 +73,12 @@ public final class FakeHttpServer implements AutoCloseable {
         private final String url;
         private final List<Received> requests = new CopyOnWriteArrayList<>();
         private final Queue<Answer> scripted = new ConcurrentLinkedQueue<>();
+        private final CountDownLatch closing;
         private volatile String body = "ok";
 
-        Endpoint(String url) {
+        Endpoint(String url, CountDownLatch closing) {
             this.url = url;
+            this.closing = closing;
         }
 
         public String url() {
@@ -131,7 +138,8 @@ public final class FakeHttpServer implements AutoCloseable {
                 }
                 if (!answer.hang().isZero()) {
                     try {
-                        Thread.sleep(answer.hang().toMillis());
+                        // No answer until the hang is over or the server closes, long after the caller gave up.
+                        closing.await(answer.hang().toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

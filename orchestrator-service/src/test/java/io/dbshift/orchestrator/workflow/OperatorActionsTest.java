@@ -30,19 +30,29 @@ class OperatorActionsTest {
     private static final ApprovalPolicy ONE_AT_EVERY_RISK = new ApprovalPolicy(Set.of("Low", "Medium", "High"), 1);
 
     private static MigrationRequest withWindow(Instant start, Instant end) {
-        return new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
+        return example(
                 new Window(
                         OffsetDateTime.ofInstant(start, ZoneOffset.UTC),
                         end == null ? null : OffsetDateTime.ofInstant(end, ZoneOffset.UTC),
                         "UTC"),
+                false);
+    }
+
+    /** The example with a window (or none) and in manual mode or not. */
+    private static MigrationRequest example(Window window, boolean manual) {
+        return new MigrationRequest(
+                REQUEST.name(),
+                REQUEST.target(),
+                REQUEST.staging(),
+                window,
                 REQUEST.requestedBy(),
                 REQUEST.migrations(),
                 REQUEST.backfills(),
                 REQUEST.checks(),
-                REQUEST.notifications());
+                REQUEST.notifications(),
+                null,
+                null,
+                manual);
     }
 
     /** Runs the migration until it starts, or waits before, its first production step. */
@@ -142,19 +152,7 @@ class OperatorActionsTest {
 
     @Test
     void inManualModeEachPhaseAndProductionWaitForAnOperatorsNext() {
-        MigrationRequest manual = new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
-                null,
-                REQUEST.requestedBy(),
-                REQUEST.migrations(),
-                REQUEST.backfills(),
-                REQUEST.checks(),
-                REQUEST.notifications(),
-                null,
-                null,
-                true);
+        MigrationRequest manual = example(null, true);
         MigrationState s = new MigrationState("m1", manual, null, 0, new Evidence(), T0);
         s = after(s, Transition.start(s, T0));
         List<String> waitedAt = new java.util.ArrayList<>();
@@ -177,19 +175,7 @@ class OperatorActionsTest {
 
     @Test
     void aManualWaitAfterProductionChangedCannotBeRejected() {
-        MigrationRequest manual = new MigrationRequest(
-                REQUEST.name(),
-                REQUEST.target(),
-                REQUEST.staging(),
-                null,
-                REQUEST.requestedBy(),
-                REQUEST.migrations(),
-                REQUEST.backfills(),
-                REQUEST.checks(),
-                REQUEST.notifications(),
-                null,
-                null,
-                true);
+        MigrationRequest manual = example(null, true);
         MigrationState s = new MigrationState("m1", manual, null, 0, new Evidence(), T0);
         s = after(s, Transition.start(s, T0));
         while (s.evidence().hold == null || !s.evidence().hold.stepId().equals("production.verify")) {
