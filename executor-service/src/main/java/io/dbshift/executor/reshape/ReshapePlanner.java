@@ -1,0 +1,707 @@
+package io.dbshift.executor.reshape;
+
+import io.dbshift.contracts.Identifiers;
+import io.dbshift.contracts.request.BackfillSpec;
+import io.dbshift.contracts.request.SchemaOperation;
+import io.dbshift.contracts.request.SchemaOperation.NewColumn;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Turns a breaking change into the SQL of its stages, from the table as the catalog has it before the change. The new
+ * shape lives beside the old one; a BEFORE trigger keeps them in sync in both directions: a row the old application
+ * writes gets its new columns computed by {@code up}, a row the new application writes gets its old column computed
+ * by {@code down}. Both expressions are wrapped in SQL functions whose parameters carry the column names, so the same
+ * expression serves the trigger and the backfill.
+ */
+public final class ReshapePlanner {
+    private ReshapePlanner() {}
+
+    /** A column as the catalog has it. */
+    record Column(String name, String type, boolean notNull, String defaultExpr, boolean identity, boolean generated) {}
+
+    /**
+     * The plan for {@code op} on the table as it is now.
+     *
+     * @param id what names this operation's triggers and functions, stable for the migration (e.g. its id and the
+     *     operation's index)
+     * @throws IllegalArgumentException naming what is wrong and what to do, when the operation cannot be carried out
+     *     this way
+     */
+    public static ReshapePlan plan(Connection connection, SchemaOperation op, String id) throws SQLException {
+        if (op.op() == null || !SchemaOperation.OPS.contains(op.op())) {
+            throw new IllegalArgumentException(
+                    "unknown operation \"" + op.op() + "\": use one of " + String.join(", ", SchemaOperation.OPS));
+        }
+        if (op.table() == null || op.column() == null) {
+            throw new IllegalArgumentException(op.op() + " needs \"table\" and \"column\"");
+        }
+        String table = Identifiers.quote(op.table());
+        String oid = regclass(connection, op.table());
+        Column column = column(connection, oid, op.table(), op.column());
+        if (column.identity() || column.generated()) {
+            throw new IllegalArgumentException("column " + op.table() + "." + op.column() + " is "
+                    + (column.identity() ? "an identity" : "a generated") + " column, which " + op.op()
+                    + " cannot keep in sync; change it with a plain migration script in a maintenance window");
+        }
+        String tag = tag(id);
+        String schema = schemaOf(connection, oid);
+        List<String> key = primaryKey(connection, oid, op.table());
+        Names names = new Names(schema, tag);
+        return switch (op.op()) {
+            case "rename-column" -> rename(connection, oid, op, table, column, key, names);
+            case "change-type" -> changeType(connection, oid, op, table, column, key, names);
+            case "set-not-null" -> setNotNull(connection, oid, op, table, column, key, names);
+            case "drop-column" -> dropColumn(connection, oid, op, table, column, names);
+            default -> split(connection, oid, op, table, column, key, names);
+        };
+    }
+
+    /** Names of the helper objects of one operation, all starting {@code _dbshift_<tag>}. */
+    record Names(String schema, String tag) {
+        String function(String suffix) {
+            return Identifiers.quote(schema) + "." + Identifiers.quote("_dbshift_" + tag + "_" + suffix);
+        }
+
+        String trigger() {
+            return Identifiers.quote("_dbshift_" + tag + "_sync");
+        }
+
+        String check() {
+            return Identifiers.quote("_dbshift_" + tag + "_not_null");
+        }
+    }
+
+    private static ReshapePlan rename(
+            Connection connection,
+            String oid,
+            SchemaOperation op,
+            String table,
+            Column column,
+            List<String> key,
+            Names names)
+            throws SQLException {
+        if (op.to() == null || op.to().isBlank()) {
+            throw new IllegalArgumentException(
+                    "rename-column of " + op.table() + "." + op.column() + " needs \"to\", the new name");
+        }
+        refuseExisting(connection, oid, op.table(), op.to());
+        refuseConstrained(connection, oid, op, column);
+        Sync sync = new Sync(
+                names,
+                table,
+                column,
+                List.of(new Target(op.to(), op.to(), column.type(), q(column.name()))),
+                q(op.to()));
+        List<String[]> indexes = indexes(connection, oid, op, column.name(), op.to());
+        List<String> expand =
+                new ArrayList<>(List.of("ALTER TABLE " + table + " ADD COLUMN " + q(op.to()) + " " + column.type()));
+        expand.addAll(sync.create());
+        List<String> validate = new ArrayList<>();
+        List<String> contract = new ArrayList<>();
+        contract.addAll(sync.drop());
+        if (column.notNull()) {
+            expand.add(notNullCheck(table, names, op.to()));
+            validate.add("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + names.check());
+            contract.add("ALTER TABLE " + table + " ALTER COLUMN " + q(op.to()) + " SET NOT NULL");
+            contract.add("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + names.check());
+        }
+        String sequence = ownedSequence(connection, op.table(), column.name());
+        if (sequence != null) {
+            contract.add("ALTER SEQUENCE " + sequence + " OWNED BY " + table + "." + q(op.to()));
+        }
+        if (column.defaultExpr() != null) {
+            contract.add(
+                    "ALTER TABLE " + table + " ALTER COLUMN " + q(op.to()) + " SET DEFAULT " + column.defaultExpr());
+        }
+        contract.add("ALTER TABLE " + table + " DROP COLUMN " + q(column.name()));
+        indexes.forEach(i -> contract.add("ALTER INDEX " + i[1] + " RENAME TO " + q(i[2])));
+        List<String> rollback = new ArrayList<>(sync.drop());
+        indexes.forEach(i -> rollback.add("DROP INDEX IF EXISTS " + i[1]));
+        rollback.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + q(op.to()));
+        return new ReshapePlan(
+                op.describe(),
+                table,
+                expand,
+                sync.backfill(op.table(), key),
+                indexes.stream().map(i -> i[0]).toList(),
+                validate,
+                List.of(),
+                contract,
+                rollback,
+                rollback,
+                List.of(column.name()),
+                List.of(op.to()));
+    }
+
+    private static ReshapePlan changeType(
+            Connection connection,
+            String oid,
+            SchemaOperation op,
+            String table,
+            Column column,
+            List<String> key,
+            Names names)
+            throws SQLException {
+        if (op.type() == null || op.type().isBlank()) {
+            throw new IllegalArgumentException(
+                    "change-type of " + op.table() + "." + op.column() + " needs \"type\", the new type");
+        }
+        refuseConstrained(connection, oid, op, column);
+        String shadow = "_dbshift_new_" + column.name();
+        String old = "_dbshift_old_" + column.name();
+        refuseExisting(connection, oid, op.table(), shadow);
+        String up = op.up() == null || op.up().isBlank() ? q(column.name()) + "::" + op.type() : op.up();
+        String down = op.down() == null || op.down().isBlank() ? q(column.name()) + "::" + column.type() : op.down();
+        List<String[]> indexes = indexes(connection, oid, op, column.name(), shadow);
+        // Before the switch the application's name is the old column; at the switch the names swap in one short
+        // transaction, and the trigger follows them.
+        Column renamedOld = new Column(old, column.type(), false, null, false, false);
+        Sync before = new Sync(names, table, column, List.of(new Target(shadow, column.name(), op.type(), up)), down);
+        Sync after = new Sync(
+                names, table, renamedOld, List.of(new Target(column.name(), column.name(), op.type(), up)), down);
+        List<String> expand =
+                new ArrayList<>(List.of("ALTER TABLE " + table + " ADD COLUMN " + q(shadow) + " " + op.type()));
+        expand.addAll(before.create());
+        List<String> validate = new ArrayList<>();
+        List<String> switchOver = new ArrayList<>(List.of(
+                "ALTER TABLE " + table + " RENAME COLUMN " + q(column.name()) + " TO " + q(old),
+                "ALTER TABLE " + table + " RENAME COLUMN " + q(shadow) + " TO " + q(column.name())));
+        List<String> back = new ArrayList<>(List.of(
+                "ALTER TABLE " + table + " RENAME COLUMN " + q(column.name()) + " TO " + q(shadow),
+                "ALTER TABLE " + table + " RENAME COLUMN " + q(old) + " TO " + q(column.name())));
+        // The old column keeps its default and NOT NULL (the trigger fills it from every write), so putting the names
+        // back needs neither a scan nor a default of its own.
+        if (column.defaultExpr() != null) {
+            switchOver.add("ALTER TABLE " + table + " ALTER COLUMN " + q(column.name()) + " SET DEFAULT "
+                    + column.defaultExpr());
+        }
+        if (column.notNull()) {
+            expand.add(notNullCheck(table, names, shadow));
+            validate.add("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + names.check());
+            // SET NOT NULL finds the validated check and does not scan the table.
+            switchOver.add("ALTER TABLE " + table + " ALTER COLUMN " + q(column.name()) + " SET NOT NULL");
+        }
+        switchOver.addAll(after.create());
+        back.addAll(before.create());
+        String sequence = ownedSequence(connection, op.table(), column.name());
+        List<String> contract = new ArrayList<>(after.drop());
+        if (sequence != null) {
+            contract.add("ALTER SEQUENCE " + sequence + " OWNED BY " + table + "." + q(column.name()));
+        }
+        contract.add("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + names.check());
+        contract.add("ALTER TABLE " + table + " DROP COLUMN " + q(old));
+        indexes.forEach(i -> contract.add("ALTER INDEX " + i[1] + " RENAME TO " + q(i[2])));
+        List<String> rollback = new ArrayList<>(before.drop());
+        indexes.forEach(i -> rollback.add("DROP INDEX IF EXISTS " + i[1]));
+        rollback.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + q(shadow));
+        List<String> rollbackAfterSwitch = new ArrayList<>(back);
+        rollbackAfterSwitch.addAll(rollback);
+        return new ReshapePlan(
+                op.describe(),
+                table,
+                expand,
+                before.backfill(op.table(), key),
+                indexes.stream().map(i -> i[0]).toList(),
+                validate,
+                switchOver,
+                contract,
+                rollback,
+                rollbackAfterSwitch,
+                List.of(column.name() + " " + column.type()),
+                List.of(column.name() + " " + op.type()));
+    }
+
+    private static ReshapePlan setNotNull(
+            Connection connection,
+            String oid,
+            SchemaOperation op,
+            String table,
+            Column column,
+            List<String> key,
+            Names names) {
+        if (column.notNull()) {
+            throw new IllegalArgumentException("column " + op.table() + "." + op.column() + " is NOT NULL already");
+        }
+        if (op.up() == null || op.up().isBlank()) {
+            throw new IllegalArgumentException("set-not-null of " + op.table() + "." + op.column() + " needs \"up\","
+                    + " the value for rows where it is NULL, e.g. \"coalesce(" + op.column() + ", '')\"");
+        }
+        String c = q(column.name());
+        String fill = names.function("up");
+        List<String> expand = List.of(
+                "CREATE FUNCTION " + fill + "(" + c + " " + column.type() + ") RETURNS " + column.type()
+                        + " LANGUAGE sql AS $dbshift$ SELECT (" + op.up() + ")::" + column.type() + " $dbshift$",
+                // The old application may still write NULL: the row gets the value instead, so the check holds.
+                "CREATE FUNCTION " + names.function("sync") + "() RETURNS trigger LANGUAGE plpgsql AS $dbshift$"
+                        + " BEGIN IF NEW." + c + " IS NULL THEN NEW." + c + " := " + fill + "(NEW." + c + "); END IF;"
+                        + " RETURN NEW; END $dbshift$",
+                "CREATE TRIGGER " + names.trigger() + " BEFORE INSERT OR UPDATE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION " + names.function("sync") + "()",
+                notNullCheck(table, names, column.name()));
+        List<String> drop = List.of(
+                "DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table,
+                "DROP FUNCTION IF EXISTS " + names.function("sync") + "()",
+                "DROP FUNCTION IF EXISTS " + fill + "(" + column.type() + ")");
+        List<String> contract = new ArrayList<>(List.of(
+                "ALTER TABLE " + table + " ALTER COLUMN " + c + " SET NOT NULL",
+                "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + names.check()));
+        contract.addAll(drop);
+        List<String> rollback =
+                new ArrayList<>(List.of("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + names.check()));
+        rollback.addAll(drop);
+        return new ReshapePlan(
+                op.describe(),
+                table,
+                expand,
+                new BackfillSpec(
+                        op.table(), String.join(",", key), c + " = " + fill + "(" + c + ")", c + " IS NULL", null),
+                List.of(),
+                List.of("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + names.check()),
+                List.of(),
+                contract,
+                rollback,
+                rollback,
+                List.of(column.name() + " (NULL allowed)"),
+                List.of(column.name() + " NOT NULL"));
+    }
+
+    private static ReshapePlan dropColumn(
+            Connection connection, String oid, SchemaOperation op, String table, Column column, Names names)
+            throws SQLException {
+        refuseReferenced(connection, oid, op, column);
+        String c = q(column.name());
+        List<String> expand = new ArrayList<>();
+        List<String> drop = new ArrayList<>();
+        boolean hasDown = op.down() != null && !op.down().isBlank();
+        if (column.notNull() && column.defaultExpr() == null && !hasDown) {
+            throw new IllegalArgumentException("drop-column of " + op.table() + "." + op.column() + ": the column is"
+                    + " NOT NULL without a default, so rows the new application inserts without it would fail; give"
+                    + " \"down\", the value to store in it until it is dropped");
+        }
+        if (hasDown) {
+            // Rows the new application inserts without the column get "down", so the old one still reads them.
+            expand.add("CREATE FUNCTION " + names.function("sync") + "() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $dbshift$ BEGIN IF NEW." + c + " IS NULL THEN NEW." + c + " := (" + op.down() + ")::"
+                    + column.type() + "; END IF; RETURN NEW; END $dbshift$");
+            expand.add("CREATE TRIGGER " + names.trigger() + " BEFORE INSERT ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION " + names.function("sync") + "()");
+            drop.add("DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table);
+            drop.add("DROP FUNCTION IF EXISTS " + names.function("sync") + "()");
+        }
+        List<String> contract = new ArrayList<>(drop);
+        contract.add("ALTER TABLE " + table + " DROP COLUMN " + c);
+        return new ReshapePlan(
+                op.describe(),
+                table,
+                expand,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                contract,
+                drop,
+                drop,
+                List.of(column.name()),
+                List.of());
+    }
+
+    private static ReshapePlan split(
+            Connection connection,
+            String oid,
+            SchemaOperation op,
+            String table,
+            Column column,
+            List<String> key,
+            Names names)
+            throws SQLException {
+        if (op.intoOrEmpty().isEmpty() || op.down() == null || op.down().isBlank()) {
+            throw new IllegalArgumentException("split-column of " + op.table() + "." + op.column() + " needs \"into\","
+                    + " the new columns each with its name, type and up expression over " + op.column() + ", and"
+                    + " \"down\", the old value from the new columns");
+        }
+        refuseReferenced(connection, oid, op, column);
+        List<Target> targets = new ArrayList<>();
+        List<String> expand = new ArrayList<>();
+        for (NewColumn n : op.intoOrEmpty()) {
+            if (n.name() == null || n.type() == null || n.up() == null) {
+                throw new IllegalArgumentException("split-column of " + op.table() + "." + op.column() + ": every"
+                        + " column in \"into\" needs \"name\", \"type\" and \"up\"");
+            }
+            refuseExisting(connection, oid, op.table(), n.name());
+            targets.add(new Target(n.name(), n.name(), n.type(), n.up()));
+            expand.add("ALTER TABLE " + table + " ADD COLUMN " + q(n.name()) + " " + n.type());
+        }
+        Sync sync = new Sync(names, table, column, targets, op.down());
+        expand.addAll(sync.create());
+        List<String> contract = new ArrayList<>(sync.drop());
+        contract.add("ALTER TABLE " + table + " DROP COLUMN " + q(column.name()));
+        List<String> rollback = new ArrayList<>(sync.drop());
+        op.intoOrEmpty().forEach(n -> rollback.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + q(n.name())));
+        return new ReshapePlan(
+                op.describe(),
+                table,
+                expand,
+                sync.backfill(op.table(), key),
+                List.of(),
+                List.of(),
+                List.of(),
+                contract,
+                rollback,
+                rollback,
+                List.of(column.name()),
+                op.intoOrEmpty().stream().map(NewColumn::name).toList());
+    }
+
+    /** A column of the new shape: its name in the table, the name its value goes by in {@code down}, its type. */
+    record Target(String physical, String logical, String type, String up) {}
+
+    /**
+     * The two-way sync between one old column and the new shape's columns. On INSERT: a row with every new column NULL
+     * came from the old application and gets them from {@code up}; any other row gets its old column from
+     * {@code down}. On UPDATE: a changed old column recomputes the new ones; changed new columns recompute the old one,
+     * unless they are exactly what {@code up} gives (the backfill's own writes), so a lossy {@code down} never
+     * rewrites old data that nobody changed.
+     */
+    record Sync(Names names, String table, Column old, List<Target> targets, String down) {
+        List<String> create() {
+            List<String> sql = new ArrayList<>();
+            String o = q(old.name());
+            String oldParam = q(logicalOld()) + " " + old.type();
+            for (int i = 0; i < targets.size(); i++) {
+                Target t = targets.get(i);
+                sql.add("CREATE OR REPLACE FUNCTION " + names.function("up" + i) + "(" + oldParam + ") RETURNS "
+                        + t.type() + " LANGUAGE sql AS $dbshift$ SELECT (" + t.up() + ")::" + t.type() + " $dbshift$");
+            }
+            sql.add("CREATE OR REPLACE FUNCTION " + names.function("down") + "("
+                    + String.join(
+                            ", ",
+                            targets.stream()
+                                    .map(t -> q(t.logical()) + " " + t.type())
+                                    .toList())
+                    + ") RETURNS " + old.type() + " LANGUAGE sql AS $dbshift$ SELECT (" + down + ")::" + old.type()
+                    + " $dbshift$");
+            List<String> newValues =
+                    targets.stream().map(t -> "NEW." + q(t.physical())).toList();
+            List<String> oldValues =
+                    targets.stream().map(t -> "OLD." + q(t.physical())).toList();
+            List<String> ups = new ArrayList<>();
+            StringBuilder computeNew = new StringBuilder();
+            for (int i = 0; i < targets.size(); i++) {
+                String up = names.function("up" + i) + "(NEW." + o + ")";
+                ups.add(up);
+                computeNew
+                        .append(" NEW.")
+                        .append(q(targets.get(i).physical()))
+                        .append(" := ")
+                        .append(up)
+                        .append(';');
+            }
+            String computeOld =
+                    " NEW." + o + " := " + names.function("down") + "(" + String.join(", ", newValues) + ");";
+            sql.add("CREATE OR REPLACE FUNCTION " + names.function("sync") + "() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $dbshift$ BEGIN"
+                    + " IF TG_OP = 'INSERT' THEN"
+                    + "  IF "
+                    + String.join(
+                            " AND ", newValues.stream().map(v -> v + " IS NULL").toList()) + " THEN"
+                    + computeNew + " ELSE" + computeOld + " END IF;"
+                    + " ELSIF NEW." + o + " IS DISTINCT FROM OLD." + o + " THEN" + computeNew
+                    + " ELSIF ROW(" + String.join(", ", newValues) + ") IS DISTINCT FROM ROW("
+                    + String.join(", ", oldValues) + ") AND ROW(" + String.join(", ", newValues)
+                    + ") IS DISTINCT FROM ROW(" + String.join(", ", ups) + ") THEN" + computeOld
+                    + " END IF; RETURN NEW; END $dbshift$");
+            sql.add("DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table);
+            sql.add("CREATE TRIGGER " + names.trigger() + " BEFORE INSERT OR UPDATE ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION " + names.function("sync") + "()");
+            return sql;
+        }
+
+        /** The name {@code up} calls the old value by: the application's name for it, whatever the table calls it. */
+        private String logicalOld() {
+            return old.name().startsWith("_dbshift_old_") ? old.name().substring("_dbshift_old_".length()) : old.name();
+        }
+
+        List<String> drop() {
+            List<String> sql = new ArrayList<>(List.of(
+                    "DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table,
+                    "DROP FUNCTION IF EXISTS " + names.function("sync") + "()",
+                    "DROP FUNCTION IF EXISTS " + names.function("down") + "("
+                            + String.join(
+                                    ", ", targets.stream().map(Target::type).toList()) + ")"));
+            for (int i = 0; i < targets.size(); i++) {
+                sql.add("DROP FUNCTION IF EXISTS " + names.function("up" + i) + "(" + old.type() + ")");
+            }
+            return sql;
+        }
+
+        /** Fill the new columns of every row whose new shape is not what {@code up} gives. */
+        BackfillSpec backfill(String tableName, List<String> key) {
+            String o = q(old.name());
+            List<String> sets = new ArrayList<>();
+            List<String> have = new ArrayList<>();
+            List<String> want = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                String up = names.function("up" + i) + "(" + o + ")";
+                sets.add(q(targets.get(i).physical()) + " = " + up);
+                have.add(q(targets.get(i).physical()));
+                want.add(up);
+            }
+            return new BackfillSpec(
+                    tableName,
+                    String.join(",", key),
+                    String.join(", ", sets),
+                    "ROW(" + String.join(", ", have) + ") IS DISTINCT FROM ROW(" + String.join(", ", want) + ")",
+                    null);
+        }
+    }
+
+    private static String notNullCheck(String table, Names names, String column) {
+        // NOT VALID: existing rows are not scanned now (VALIDATE does that later without blocking writes), new ones
+        // are checked at once.
+        return "ALTER TABLE " + table + " ADD CONSTRAINT " + names.check() + " CHECK (" + q(column)
+                + " IS NOT NULL) NOT VALID";
+    }
+
+    static String q(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** A short, stable name part from the operation's id. */
+    static String tag(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String regclass(Connection connection, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?)::oid::text")) {
+            ps.setString(1, Identifiers.quote(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    throw new IllegalArgumentException("table " + table + " does not exist on "
+                            + connection.getCatalog() + "; name it as the catalog does, e.g. public.users");
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static String schemaOf(Connection connection, String oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?::oid")) {
+            ps.setString(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static Column column(Connection connection, String oid, String table, String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),"
+                        + " a.attidentity <> '', a.attgenerated <> ''"
+                        + " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                        + " WHERE a.attrelid = ?::oid AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+            ps.setString(1, oid);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("table " + table + " has no column " + name);
+                }
+                return new Column(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getBoolean(3),
+                        rs.getString(4),
+                        rs.getBoolean(5),
+                        rs.getBoolean(6));
+            }
+        }
+    }
+
+    private static void refuseExisting(Connection connection, String oid, String table, String name)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM pg_attribute WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT"
+                        + " attisdropped")) {
+            ps.setString(1, oid);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException("table " + table + " already has a column " + name
+                            + "; choose another name, or drop that column first");
+                }
+            }
+        }
+    }
+
+    private static List<String> primaryKey(Connection connection, String oid, String table) throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT a.attname FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, n)"
+                        + " JOIN pg_attribute a ON a.attnum = k.attnum"
+                        + " WHERE i.indrelid = ?::oid AND i.indisprimary AND a.attrelid = i.indrelid ORDER BY k.n")) {
+            ps.setString(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "table " + table + " has no primary key, which the backfill walks by;" + " add one first");
+        }
+        return key;
+    }
+
+    /**
+     * Constraints other than NOT NULL on the column (primary key, unique, foreign key, check) and views over it: the
+     * new column would need them too, and this engine does not carry them over. The message names them.
+     */
+    private static void refuseConstrained(Connection connection, String oid, SchemaOperation op, Column column)
+            throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
+                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey))"
+                        + " OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
+            ps.setString(1, oid);
+            ps.setString(2, column.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(kind(rs.getString(2)) + " " + rs.getString(1));
+                }
+            }
+        }
+        found.addAll(views(connection, oid, column.name()));
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + " cannot keep "
+                    + String.join(", ", found) + " across the change; drop or move it in a migration script first, or"
+                    + " make the change in a maintenance window");
+        }
+    }
+
+    /** Foreign keys pointing at the column and views over it would stop the column being dropped at contract. */
+    private static void refuseReferenced(Connection connection, String oid, SchemaOperation op, Column column)
+            throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
+                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey) AND c.contype"
+                        + " = 'p') OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
+            ps.setString(1, oid);
+            ps.setString(2, column.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(kind(rs.getString(2)) + " " + rs.getString(1));
+                }
+            }
+        }
+        found.addAll(views(connection, oid, column.name()));
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + ": "
+                    + String.join(", ", found) + " depends on the column; drop or change it first");
+        }
+    }
+
+    private static List<String> views(Connection connection, String oid, String column) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+                        + " JOIN pg_class v ON v.oid = r.ev_class JOIN pg_attribute a ON a.attrelid = d.refobjid"
+                        + " AND a.attnum = d.refobjsubid WHERE d.refobjid = ?::oid AND a.attname = ? AND v.oid <>"
+                        + " d.refobjid")) {
+            ps.setString(1, oid);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add("view " + rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String kind(String contype) {
+        return switch (contype) {
+            case "p" -> "primary key";
+            case "u" -> "unique constraint";
+            case "f" -> "foreign key";
+            case "c" -> "check constraint";
+            case "x" -> "exclusion constraint";
+            default -> "constraint";
+        };
+    }
+
+    /**
+     * The indexes over the column, to be built again over the new one: each as {CREATE INDEX CONCURRENTLY ..., the new
+     * index's quoted name, the old index's name}. Expression and partial indexes are refused with their names.
+     */
+    private static List<String[]> indexes(
+            Connection connection, String oid, SchemaOperation op, String column, String newColumn)
+            throws SQLException {
+        List<String[]> indexes = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.relname, i.indisunique, am.amname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,"
+                        + " (SELECT array_agg(a2.attname ORDER BY k.n) FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)"
+                        + "  JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = k.attnum)::text[]"
+                        + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                        + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attname = ?"
+                        + " WHERE i.indrelid = ?::oid AND (a.attnum = ANY (i.indkey::int2[]) OR EXISTS (SELECT 1 FROM"
+                        + " pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid"
+                        + " AND d.refobjid = i.indrelid AND d.refobjsubid = a.attnum))")) {
+            ps.setString(1, column);
+            ps.setString(2, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    if (rs.getBoolean(4)) {
+                        throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column()
+                                + ": index " + name + " has an expression or a predicate, which this engine does not"
+                                + " rebuild; drop it first and create it again after the change");
+                    }
+                    List<String> columns = new ArrayList<>();
+                    for (String c : (String[]) rs.getArray(5).getArray()) {
+                        columns.add(q(c.equals(column) ? newColumn : c));
+                    }
+                    String created = name.length() > 54 ? name.substring(0, 54) : name;
+                    String newName = q(created + "_dbshift");
+                    indexes.add(new String[] {
+                        "CREATE " + (rs.getBoolean(2) ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS " + newName
+                                + " ON " + Identifiers.quote(op.table()) + " USING " + rs.getString(3) + " ("
+                                + String.join(", ", columns) + ")",
+                        newName,
+                        name
+                    });
+                }
+            }
+        }
+        return indexes;
+    }
+
+    private static String ownedSequence(Connection connection, String table, String column) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+            ps.setString(1, Identifiers.quote(table));
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}

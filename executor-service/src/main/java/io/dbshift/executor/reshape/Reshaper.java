@@ -1,0 +1,313 @@
+package io.dbshift.executor.reshape;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbshift.contracts.request.SchemaOperation;
+import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
+import io.dbshift.contracts.schema.ReshapeStage;
+import io.dbshift.executor.TargetRefusedException;
+import io.dbshift.executor.backfill.KeysetBackfill;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs an expand/contract change stage by stage on a target. Each stage's DDL and the stage it reaches are committed
+ * together in the target's {@code dbshift_reshape_state}, so a stage run again after a crash is a no-op, and the plan
+ * fixed at expand is the one every later stage runs. DDL waits at most the lock_timeout for its lock (traffic queues
+ * behind a waiting DDL); a transaction that ran out is rolled back and tried again after a growing pause.
+ */
+public final class Reshaper {
+    private static final Logger LOG = Logger.getLogger(Reshaper.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String STATE_TABLE = "dbshift_reshape_state";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String DEADLOCK = "40P01";
+
+    private final String lockTimeout;
+    private final int lockRetries;
+    private final Duration firstBackoff;
+    private final KeysetBackfill backfill;
+
+    public Reshaper(String lockTimeout, int lockRetries, Duration firstBackoff, KeysetBackfill backfill) {
+        this.lockTimeout = lockTimeout;
+        this.lockRetries = lockRetries;
+        this.firstBackoff = firstBackoff;
+        this.backfill = backfill;
+    }
+
+    /** How far the change named {@code id} has gone on this target. */
+    public ReshapeStage stage(Connection connection, String id) throws SQLException {
+        ensureStateTable(connection);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT stage FROM " + STATE_TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ReshapeStage.valueOf(rs.getString(1)) : ReshapeStage.NONE;
+            }
+        }
+    }
+
+    /** The plan fixed when the change was expanded. */
+    public ReshapePlan plan(Connection connection, String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT plan FROM " + STATE_TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("change " + id + " was never expanded on this target");
+                }
+                return JSON.readValue(rs.getString(1), ReshapePlan.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the stored plan of " + id + " cannot be read", e);
+            }
+        }
+    }
+
+    /**
+     * Adds the new shape and the sync triggers, planned from the table as it is now. Run again after it committed, it
+     * does nothing; after a rollback the change can be expanded again.
+     */
+    public ReshapePlan expand(Connection connection, String id, SchemaOperation op) throws SQLException {
+        ReshapeStage stage = stage(connection, id);
+        if (stage != ReshapeStage.NONE && stage != ReshapeStage.ROLLED_BACK) {
+            return plan(connection, id);
+        }
+        ReshapePlan plan = ReshapePlanner.plan(connection, op, id);
+        String json;
+        try {
+            json = JSON.writeValueAsString(plan);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        transaction(connection, id, "expand " + plan.operation(), plan.expand(), ReshapeStage.EXPANDED, json);
+        return plan;
+    }
+
+    /**
+     * Fills the new shape in keyset batches, builds its indexes concurrently and validates its constraints. Resumes
+     * where a killed run stopped.
+     */
+    public BackfillFigures backfill(
+            Connection connection,
+            KeysetBackfill.ConnectionSource more,
+            String id,
+            Consumer<KeysetBackfill.Progress> progress)
+            throws SQLException {
+        ReshapeStage stage = require(connection, id, ReshapeStage.EXPANDED, "backfill");
+        ReshapePlan plan = plan(connection, id);
+        if (stage != ReshapeStage.EXPANDED) {
+            return new BackfillFigures(plan.table(), 0, 0, 0, 0, 0);
+        }
+        BackfillFigures figures = plan.backfill() == null
+                ? new BackfillFigures(plan.table(), 0, 0, 0, 0, 0)
+                : backfill.run(connection, more, "reshape:" + id, plan.backfill(), progress);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET lock_timeout = '" + lockTimeout + "'");
+            dropInvalidIndexes(connection, plan.table());
+            for (String sql : plan.concurrently()) {
+                withRetries(id, "build an index", () -> s.execute(sql));
+            }
+            for (String sql : plan.validate()) {
+                withRetries(id, "validate", () -> s.execute(sql));
+            }
+            s.execute("RESET lock_timeout");
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+        transaction(connection, id, "mark backfilled", List.of(), ReshapeStage.BACKFILLED, null);
+        return figures;
+    }
+
+    /** Puts the new shape under its final names: the application can now be deployed on it. */
+    public void ready(Connection connection, String id) throws SQLException {
+        if (require(connection, id, ReshapeStage.BACKFILLED, "switch") != ReshapeStage.BACKFILLED) {
+            return;
+        }
+        ReshapePlan plan = plan(connection, id);
+        transaction(connection, id, "switch " + plan.operation(), plan.switchOver(), ReshapeStage.READY, null);
+    }
+
+    /** Removes the old shape, the triggers and the helper functions. No rollback without a backup after this. */
+    public void contract(Connection connection, String id) throws SQLException {
+        if (require(connection, id, ReshapeStage.READY, "contract") != ReshapeStage.READY) {
+            return;
+        }
+        ReshapePlan plan = plan(connection, id);
+        transaction(connection, id, "contract " + plan.operation(), plan.contract(), ReshapeStage.CONTRACTED, null);
+    }
+
+    /**
+     * Removes the new shape, at any stage before contract; the old shape was kept in sync, so no write made through
+     * either is lost. Refused after contract: the old shape is gone and only a backup has it.
+     */
+    public void rollback(Connection connection, String id) throws SQLException {
+        ReshapeStage stage = stage(connection, id);
+        if (stage == ReshapeStage.NONE || stage == ReshapeStage.ROLLED_BACK) {
+            return;
+        }
+        if (!stage.canRollBack()) {
+            throw new TargetRefusedException(
+                    "change " + id + " was contracted: its old shape is gone, so it cannot be rolled back by dropping"
+                            + " the new one; restore from the backup taken before production, or write the reverse"
+                            + " change as a new migration",
+                    null,
+                    null);
+        }
+        ReshapePlan plan = plan(connection, id);
+        List<String> sql = stage == ReshapeStage.READY ? plan.rollbackAfterSwitch() : plan.rollback();
+        transaction(connection, id, "roll back " + plan.operation(), sql, ReshapeStage.ROLLED_BACK, null);
+        try (Statement s = connection.createStatement()) {
+            // A later expand backfills from the start again.
+            s.execute("DELETE FROM " + KeysetBackfill.STATE_TABLE + " WHERE id = 'reshape:" + id.replace("'", "''")
+                    + "'");
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private ReshapeStage require(Connection connection, String id, ReshapeStage needed, String what)
+            throws SQLException {
+        ReshapeStage stage = stage(connection, id);
+        if (stage == ReshapeStage.ROLLED_BACK || stage.ordinal() < needed.ordinal()) {
+            throw new TargetRefusedException(
+                    "cannot " + what + " change " + id + ": it is "
+                            + stage.name().toLowerCase(java.util.Locale.ROOT) + " and must be "
+                            + needed.name().toLowerCase(java.util.Locale.ROOT) + " first",
+                    null,
+                    null);
+        }
+        return stage;
+    }
+
+    interface Work {
+        void run() throws SQLException;
+    }
+
+    /**
+     * One stage's statements and its new state in one transaction. A statement that waited longer than the lock_timeout
+     * rolls the whole transaction back; it is tried again after a pause that doubles each time.
+     */
+    private void transaction(
+            Connection connection, String id, String what, List<String> sql, ReshapeStage to, String planJson)
+            throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            withRetries(id, what, () -> {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET LOCAL lock_timeout = '" + lockTimeout + "'");
+                    for (String statement : sql) {
+                        try {
+                            s.execute(statement);
+                        } catch (SQLException e) {
+                            throw new SQLException(e.getMessage() + "\n  in: " + statement, e.getSQLState(), e);
+                        }
+                    }
+                    record(connection, id, to, planJson);
+                    connection.commit();
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            });
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void withRetries(String id, String what, Work work) throws SQLException {
+        long backoff = firstBackoff.toMillis();
+        List<String> waits = new ArrayList<>();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                work.run();
+                return;
+            } catch (SQLException e) {
+                boolean lock = LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState());
+                if (!lock) {
+                    throw new TargetRefusedException(
+                            what + " (" + id + ") failed: " + e.getMessage(), e.getSQLState(), e);
+                }
+                if (attempt >= lockRetries) {
+                    throw new TargetRefusedException(
+                            what + " (" + id + ") waited longer than lock_timeout " + lockTimeout + " for its lock "
+                                    + (attempt + 1) + " times (pauses " + String.join(", ", waits) + "): another"
+                                    + " session held it each time. Find it in pg_locks and pg_stat_activity, or run the"
+                                    + " stage again when the table is quieter.",
+                            e.getSQLState(),
+                            e);
+                }
+                long wait = backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
+                waits.add(wait + " ms");
+                LOG.warnf(
+                        "%s (%s): lock_timeout %s ran out, rolled back; trying again in %d ms (%d of %d)",
+                        what, id, lockTimeout, wait, attempt + 1, lockRetries);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff *= 2;
+            }
+        }
+    }
+
+    private static void record(Connection connection, String id, ReshapeStage to, String planJson) throws SQLException {
+        String sql = planJson != null
+                ? "INSERT INTO " + STATE_TABLE + " (id, stage, plan) VALUES (?, ?, ?::jsonb) ON CONFLICT (id) DO UPDATE"
+                        + " SET stage = excluded.stage, plan = excluded.plan, updated_at = now()"
+                : "UPDATE " + STATE_TABLE + " SET stage = ?, updated_at = now() WHERE id = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (planJson != null) {
+                ps.setString(1, id);
+                ps.setString(2, to.name());
+                ps.setString(3, planJson);
+            } else {
+                ps.setString(1, to.name());
+                ps.setString(2, id);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** A CREATE INDEX CONCURRENTLY that was interrupted leaves an invalid index behind; it is built again. */
+    private static void dropInvalidIndexes(Connection connection, String table) throws SQLException {
+        List<String> invalid = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                        + " WHERE i.indrelid = ?::regclass AND NOT i.indisvalid AND c.relname LIKE '%\\_dbshift'")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    invalid.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            for (String index : invalid) {
+                s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + index);
+            }
+        }
+    }
+
+    private static void ensureStateTable(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + STATE_TABLE + " (id text PRIMARY KEY, stage text NOT NULL,"
+                    + " plan jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())");
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+    }
+}
