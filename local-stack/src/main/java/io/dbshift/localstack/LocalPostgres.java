@@ -266,6 +266,11 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** The server's log of a throwaway cluster; null for a server that is not ours. */
+    public Path serverLog() {
+        return dataDir == null ? null : dataDir.resolve("postgres.log");
+    }
+
     public boolean isThrowaway() {
         return dataDir != null;
     }

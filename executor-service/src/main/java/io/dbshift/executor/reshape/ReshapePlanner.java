@@ -369,7 +369,8 @@ public final class ReshapePlanner {
      * came from the old application and gets them from {@code up}; any other row gets its old column from
      * {@code down}. On UPDATE: a changed old column recomputes the new ones; changed new columns recompute the old one,
      * unless they are exactly what {@code up} gives (the backfill's own writes), so a lossy {@code down} never
-     * rewrites old data that nobody changed.
+     * rewrites old data that nobody changed; a row whose new columns are all NULL (not reached by the backfill yet)
+     * gets them computed whatever the update changed.
      */
     record Sync(Names names, String table, Column old, List<Target> targets, String down) {
         List<String> create() {
@@ -418,6 +419,12 @@ public final class ReshapePlanner {
                     + " ELSIF ROW(" + String.join(", ", newValues) + ") IS DISTINCT FROM ROW("
                     + String.join(", ", oldValues) + ") AND ROW(" + String.join(", ", newValues)
                     + ") IS DISTINCT FROM ROW(" + String.join(", ", ups) + ") THEN" + computeOld
+                    // A row the backfill has not reached yet, updated in other columns: its new shape is filled now,
+                    // or the new shape's NOT NULL check would refuse the update.
+                    + " ELSIF "
+                    + String.join(
+                            " AND ", newValues.stream().map(v -> v + " IS NULL").toList()) + " THEN"
+                    + computeNew
                     + " END IF; RETURN NEW; END $dbshift$");
             sql.add("DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table);
             sql.add("CREATE TRIGGER " + names.trigger() + " BEFORE INSERT OR UPDATE ON " + table

@@ -175,6 +175,69 @@ public final class Reshaper {
         }
     }
 
+    /**
+     * Rolls back every change whose id starts with {@code prefix} (a migration's) that has not been contracted, the
+     * latest first. Contracted ones are left: only a backup has their old shape.
+     */
+    public List<String> rollbackAll(Connection connection, String prefix) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        ensureStateTable(connection);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM " + STATE_TABLE
+                + " WHERE starts_with(id, ?) AND stage IN ('EXPANDED', 'BACKFILLED'," + " 'READY') ORDER BY id DESC")) {
+            ps.setString(1, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        for (String id : ids) {
+            rollback(connection, id);
+        }
+        return ids;
+    }
+
+    /**
+     * Waits for every session of {@code application} ({@code application_name}) on this database to end: the old
+     * version of the application must be gone before its columns are. Fails naming them when they stay.
+     */
+    public void awaitGone(Connection connection, String application, Duration wait) throws SQLException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<String> sessions = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT pid || coalesce(' from ' || host(client_addr), '') FROM pg_stat_activity WHERE datname ="
+                            + " current_database() AND application_name = ? AND pid <> pg_backend_pid()")) {
+                ps.setString(1, application);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sessions.add(rs.getString(1));
+                    }
+                }
+            }
+            if (sessions.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TargetRefusedException(
+                        sessions.size() + " session(s) of the old version (application_name " + application + ") are"
+                                + " still connected after " + wait.toSeconds() + " s (pids "
+                                + String.join(", ", sessions)
+                                + "): the old columns are still in use, so they were not removed. Stop the old version"
+                                + " and run the step again, or roll back (instant before contract)",
+                        null,
+                        null);
+            }
+            LOG.infof("contract waits for %d session(s) of %s to end", sessions.size(), application);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + application + " to go", e);
+            }
+        }
+    }
+
     private ReshapeStage require(Connection connection, String id, ReshapeStage needed, String what)
             throws SQLException {
         ReshapeStage stage = stage(connection, id);
@@ -203,17 +266,25 @@ public final class Reshaper {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
+            // Functions first: creating them takes no lock on the table. The statements that do are sent in one
+            // round trip, so the table's lock is held for as long as the server takes to run them, and no longer.
+            List<String> ordered = new ArrayList<>();
+            sql.stream().filter(Reshaper::createsFunction).forEach(ordered::add);
+            sql.stream().filter(x -> !createsFunction(x)).forEach(ordered::add);
             withRetries(id, what, () -> {
                 try (Statement s = connection.createStatement()) {
                     s.execute("SET LOCAL lock_timeout = '" + lockTimeout + "'");
-                    for (String statement : sql) {
+                    record(connection, id, to, planJson);
+                    if (!ordered.isEmpty()) {
                         try {
-                            s.execute(statement);
+                            s.execute(String.join(";\n", ordered));
                         } catch (SQLException e) {
-                            throw new SQLException(e.getMessage() + "\n  in: " + statement, e.getSQLState(), e);
+                            throw new SQLException(
+                                    e.getMessage() + "\n  in: " + String.join(";\n      ", ordered),
+                                    e.getSQLState(),
+                                    e);
                         }
                     }
-                    record(connection, id, to, planJson);
                     connection.commit();
                 } catch (SQLException e) {
                     connection.rollback();
@@ -223,6 +294,10 @@ public final class Reshaper {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    private static boolean createsFunction(String sql) {
+        return sql.startsWith("CREATE FUNCTION") || sql.startsWith("CREATE OR REPLACE FUNCTION");
     }
 
     private void withRetries(String id, String what, Work work) throws SQLException {
