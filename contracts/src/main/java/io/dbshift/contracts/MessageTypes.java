@@ -6,6 +6,7 @@ import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.ControlBackfill;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.ReshapeSchema;
 import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
@@ -23,6 +24,7 @@ import io.dbshift.contracts.event.MigrationRolledBack;
 import io.dbshift.contracts.event.MigrationWindowNotice;
 import io.dbshift.contracts.event.NotificationFailed;
 import io.dbshift.contracts.event.OperatorDecision;
+import io.dbshift.contracts.event.SchemaStageReached;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.result.BackfillCompleted;
@@ -32,6 +34,7 @@ import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
+import io.dbshift.contracts.result.SchemaReshaped;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.TargetRolledBack;
 import io.dbshift.contracts.result.TeamNotified;
@@ -56,6 +59,9 @@ public final class MessageTypes {
             BackupTarget.class,
             RehearseRollback.class,
             RollBackTarget.class,
+            ReshapeSchema.class,
+            SchemaReshaped.class,
+            SchemaStageReached.class,
             SchemaAnalyzed.class,
             MigrationApplied.class,
             BackfillCompleted.class,

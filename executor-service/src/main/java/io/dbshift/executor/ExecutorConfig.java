@@ -47,6 +47,13 @@ public interface ExecutorConfig {
     @WithDefault("database")
     String backupScope();
 
+    /**
+     * How long an expand/contract step's contract waits for the sessions of the application's old version (by
+     * {@code application_name}, when the request names it) to end before it fails naming them.
+     */
+    @WithDefault("2m")
+    java.time.Duration oldApplicationWait();
+
     /** The longest a single backfill batch may run. */
     @WithDefault("60s")
     String batchStatementTimeout();

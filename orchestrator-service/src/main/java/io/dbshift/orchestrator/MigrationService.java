@@ -257,6 +257,14 @@ public class MigrationService {
         return operate(migrationId, "next", m -> OperatorActions.next(m.state(), by, reason, Instant.now(), policy()));
     }
 
+    /** An application's deploy says it runs on the new shape: production's contract may go on. */
+    public Uni<ActionOutcome> switched(String migrationId, String application, String version) {
+        return operate(
+                migrationId,
+                "switched",
+                m -> OperatorActions.switched(m.state(), application, version, Instant.now(), policy()));
+    }
+
     public Uni<ActionOutcome> checkpoint(String migrationId, String by, String checkpoint, String note) {
         return operate(
                 migrationId,

@@ -26,7 +26,7 @@ public record Catalog(
 
     /** Migration tools' own history tables are not part of the application's schema. */
     public static final String HISTORY_TABLES =
-            "('dbshift_schema_history', 'dbshift_backfill_state', 'flyway_schema_history', '__diesel_schema_migrations',"
+            "('dbshift_schema_history', 'dbshift_backfill_state', 'dbshift_reshape_state', 'flyway_schema_history', '__diesel_schema_migrations',"
                     + " '_prisma_migrations')";
 
     private static final String USER_NAMESPACE =

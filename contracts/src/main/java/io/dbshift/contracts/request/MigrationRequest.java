@@ -23,6 +23,10 @@ import java.util.List;
  * @param manual the workflow's manual mode: the migration waits for an operator's {@code next} before the first step
  *     of IMPLEMENT, the first production step and the first step of VERIFY (the phase shows as entered while it
  *     waits) (optional; default false)
+ * @param operations breaking changes made without downtime by expand → backfill → switch → contract (optional;
+ *     docs/expand-contract.md): production waits before its contract step for the application to switch
+ * @param oldApplication the {@code application_name} the application's old version connects with (optional): the
+ *     contract step waits for its sessions to end, and fails naming them when they do not
  */
 public record MigrationRequest(
         String name,
@@ -36,7 +40,39 @@ public record MigrationRequest(
         Notify notifications,
         IrreversibleAcceptance irreversible,
         String onFailedVerification,
-        Boolean manual) {
+        Boolean manual,
+        List<SchemaOperation> operations,
+        String oldApplication) {
+
+    public MigrationRequest(
+            String name,
+            String target,
+            String staging,
+            Window window,
+            String requestedBy,
+            List<MigrationScript> migrations,
+            List<BackfillSpec> backfills,
+            List<CheckSpec> checks,
+            Notify notifications,
+            IrreversibleAcceptance irreversible,
+            String onFailedVerification,
+            Boolean manual) {
+        this(
+                name,
+                target,
+                staging,
+                window,
+                requestedBy,
+                migrations,
+                backfills,
+                checks,
+                notifications,
+                irreversible,
+                onFailedVerification,
+                manual,
+                null,
+                null);
+    }
 
     public MigrationRequest(
             String name,
@@ -141,5 +177,9 @@ public record MigrationRequest(
 
     public List<CheckSpec> checks() {
         return checks == null ? List.of() : checks;
+    }
+
+    public List<SchemaOperation> operations() {
+        return operations == null ? List.of() : operations;
     }
 }

@@ -48,8 +48,12 @@ public final class RequestValidator {
                 && !request.window().end().isAfter(request.window().start())) {
             errors.add(new FieldError("window.end", "must be after window.start"));
         }
-        if (request.migrations().isEmpty()) {
-            errors.add(new FieldError("migrations", "at least one migration script is required"));
+        if (request.migrations().isEmpty() && request.operations().isEmpty()) {
+            errors.add(new FieldError(
+                    "migrations", "at least one migration script, or one expand/contract operation, is required"));
+        }
+        for (int i = 0; i < request.operations().size(); i++) {
+            operation(errors, "operations[" + i + "]", request.operations().get(i));
         }
         Set<String> versions = new HashSet<>();
         for (int i = 0; i < request.migrations().size(); i++) {
@@ -104,6 +108,51 @@ public final class RequestValidator {
             check(errors, "checks[" + i + "]", request.checks().get(i));
         }
         return errors;
+    }
+
+    private void operation(List<FieldError> errors, String at, SchemaOperation op) {
+        if (op == null) {
+            errors.add(new FieldError(at, "is null"));
+            return;
+        }
+        if (op.op() == null || !SchemaOperation.OPS.contains(op.op())) {
+            errors.add(new FieldError(at + ".op", "must be one of " + String.join(", ", SchemaOperation.OPS)));
+            return;
+        }
+        if (blank(op.table())) {
+            errors.add(new FieldError(at + ".table", "is required: the table to change"));
+        }
+        if (blank(op.column())) {
+            errors.add(new FieldError(at + ".column", "is required: the column to change"));
+        }
+        switch (op.op()) {
+            case "rename-column" -> {
+                if (blank(op.to())) {
+                    errors.add(new FieldError(at + ".to", "is required: the new name"));
+                }
+            }
+            case "change-type" -> {
+                if (blank(op.type())) {
+                    errors.add(new FieldError(at + ".type", "is required: the new type, e.g. bigint"));
+                }
+            }
+            case "set-not-null" -> {
+                if (blank(op.up())) {
+                    errors.add(new FieldError(
+                            at + ".up",
+                            "is required: the value for rows where the column is NULL, e.g. coalesce(x, '')"));
+                }
+            }
+            case "split-column" -> {
+                if (op.intoOrEmpty().isEmpty()) {
+                    errors.add(new FieldError(at + ".into", "is required: the new columns, each with name, type, up"));
+                }
+                if (blank(op.down())) {
+                    errors.add(new FieldError(at + ".down", "is required: the old value from the new columns"));
+                }
+            }
+            default -> {}
+        }
     }
 
     private void check(List<FieldError> errors, String at, CheckSpec check) {

@@ -19,19 +19,23 @@ import io.dbshift.contracts.command.ApplyMigration;
 import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.ReshapeSchema;
 import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.event.BackfillProgressed;
 import io.dbshift.contracts.request.BackfillSpec;
 import io.dbshift.contracts.request.MigrationScript;
+import io.dbshift.contracts.request.SchemaOperation;
 import io.dbshift.contracts.result.BackfillCompleted;
 import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
+import io.dbshift.contracts.result.SchemaReshaped;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TargetRolledBack;
+import io.dbshift.contracts.schema.ReshapeStage;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.executor.ExecutorConfig;
 import io.dbshift.executor.TargetLock;
@@ -39,6 +43,7 @@ import io.dbshift.executor.TargetRefusedException;
 import io.dbshift.executor.apply.FlywayApplier;
 import io.dbshift.executor.backfill.BackfillControls;
 import io.dbshift.executor.backfill.KeysetBackfill;
+import io.dbshift.executor.reshape.Reshaper;
 import io.dbshift.support.CommandProcessing;
 import io.dbshift.support.target.TargetDatabases;
 import io.dbshift.support.target.TargetsConfig;
@@ -102,6 +107,8 @@ public class ExecutorCommandConsumer {
                 return rehearseRollback(c);
             } else if (command instanceof RollBackTarget c) {
                 return rollBack(c);
+            } else if (command instanceof ReshapeSchema c) {
+                return reshape(c);
             }
             return failed(command, command.getClass().getSimpleName() + " is not an executor command", null);
         } catch (TargetDatabases.UnknownTargetException e) {
@@ -265,6 +272,10 @@ public class ExecutorCommandConsumer {
                     }
                 });
             } else {
+                // Expand/contract operations not contracted yet: dropping their new shape is their rollback.
+                try (Connection connection = targets.connect(command.target())) {
+                    reshaper().rollbackAll(connection, command.migrationId() + "/");
+                }
                 RollbackRehearsal.RolledBack r = downs(command);
                 if (r.refusal() != null) {
                     throw new TargetRefusedException(
@@ -403,11 +414,102 @@ public class ExecutorCommandConsumer {
                         () -> targets.connect(command.target()),
                         backfillId,
                         spec,
-                        p -> publish(command, p)));
+                        p -> publish(command.migrationId(), command.stepId(), command.target(), p)));
             }
         }
         return new BackfillCompleted(
                 command.commandId(), command.migrationId(), command.stepId(), command.target(), figures);
+    }
+
+    private Reshaper reshaper() {
+        return new Reshaper(
+                config.lockTimeout(),
+                config.lockRetries(),
+                config.lockRetryBackoff(),
+                new KeysetBackfill(
+                        config.lockTimeout(), config.batchStatementTimeout(), KeysetBackfill.Health.DEFAULT, controls));
+    }
+
+    /**
+     * Takes the request's expand/contract operations one stage further on the target, each under the name
+     * {@code <migrationId>/<index>}. On staging's expand the rollback is rehearsed: everything expanded is rolled back,
+     * the schema compared with before, and expanded again.
+     */
+    private SchemaReshaped reshape(ReshapeSchema command) throws SQLException {
+        Reshaper reshaper = reshaper();
+        List<SchemaReshaped.ShapeChange> changes = new ArrayList<>();
+        List<String> rehearsal = null;
+        List<SchemaOperation> operations = command.operations();
+        try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId());
+                Connection connection = targets.connect(command.target())) {
+            if (command.stage() == ReshapeStage.EXPANDED
+                    && command.rehearseRollback()
+                    && reshaper.stage(connection, command.migrationId() + "/0") == ReshapeStage.NONE) {
+                SchemaSnapshot before = SchemaSnapshotter.take(connection);
+                for (int i = 0; i < operations.size(); i++) {
+                    reshaper.expand(connection, command.migrationId() + "/" + i, operations.get(i));
+                }
+                for (int i = operations.size() - 1; i >= 0; i--) {
+                    reshaper.rollback(connection, command.migrationId() + "/" + i);
+                }
+                rehearsal = new ArrayList<>();
+                for (var d : SchemaDiff.between(before, SchemaSnapshotter.take(connection))) {
+                    rehearsal.add(d.toString());
+                }
+                if (!rehearsal.isEmpty()) {
+                    return new SchemaReshaped(
+                            command.commandId(),
+                            command.migrationId(),
+                            command.stepId(),
+                            command.target(),
+                            ReshapeStage.ROLLED_BACK,
+                            List.of(),
+                            rehearsal);
+                }
+            }
+            if (command.stage() == ReshapeStage.CONTRACTED && command.oldApplication() != null) {
+                reshaper.awaitGone(connection, command.oldApplication(), config.oldApplicationWait());
+            }
+            for (int i = 0; i < operations.size(); i++) {
+                String id = command.migrationId() + "/" + i;
+                long started = System.nanoTime();
+                long rows = 0;
+                switch (command.stage()) {
+                    case EXPANDED -> reshaper.expand(connection, id, operations.get(i));
+                    case BACKFILLED ->
+                        rows = reshaper.backfill(
+                                        connection,
+                                        () -> targets.connect(command.target()),
+                                        id,
+                                        p -> publish(command.migrationId(), command.stepId(), command.target(), p))
+                                .rowsUpdated();
+                    case READY -> reshaper.ready(connection, id);
+                    case CONTRACTED -> reshaper.contract(connection, id);
+                    default ->
+                        throw new TargetRefusedException(
+                                "a command cannot ask for stage " + command.stage(), null, null);
+                }
+                var plan = reshaper.plan(connection, id);
+                changes.add(new SchemaReshaped.ShapeChange(
+                        plan.operation(),
+                        operations.get(i).table(),
+                        plan.oldColumns(),
+                        plan.newColumns(),
+                        rows,
+                        (System.nanoTime() - started) / 1_000_000));
+            }
+        } catch (IllegalArgumentException e) {
+            // The planner's refusal names the operation, what is in the way and what to do.
+            throw new TargetRefusedException(e.getMessage() + " (target " + command.target() + ")", null, e);
+        }
+        return new SchemaReshaped(
+                command.commandId(),
+                command.migrationId(),
+                command.stepId(),
+                command.target(),
+                command.stage(),
+                changes,
+                rehearsal);
     }
 
     /** dbshift's lock on the target database for a step that changes it: one migration at a time per database. */
@@ -417,11 +519,11 @@ public class ExecutorCommandConsumer {
     }
 
     /** Progress is informational and rate-bounded by the engine; a lost progress event loses nothing. */
-    private void publish(RunBackfill command, KeysetBackfill.Progress p) {
+    private void publish(String migrationId, String stepId, String target, KeysetBackfill.Progress p) {
         BackfillProgressed event = new BackfillProgressed(
-                command.migrationId(),
-                command.stepId(),
-                command.target(),
+                migrationId,
+                stepId,
+                target,
                 p.table(),
                 p.rowsUpdated(),
                 p.rowsEstimated(),
@@ -430,7 +532,7 @@ public class ExecutorCommandConsumer {
                 p.batchSize(),
                 p.throttle());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(command.migrationId())
+                .withKey(migrationId)
                 .withTopic(Topics.EVENTS)
                 .build();
         progress.sendMessageAndForget(

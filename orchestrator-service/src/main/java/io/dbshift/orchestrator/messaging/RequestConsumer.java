@@ -46,6 +46,10 @@ public class RequestConsumer {
         if (cloudEvent && "io.dbshift.RollbackRequest".equals(value.path("type").asText())) {
             return rollback(body);
         }
+        if (cloudEvent
+                && "io.dbshift.ApplicationSwitched".equals(value.path("type").asText())) {
+            return switched(body);
+        }
         RequestReader.Read read = RequestReader.read(body);
         String name = body.path("name").isTextual() ? body.path("name").asText() : null;
         if (!read.ok()) {
@@ -84,6 +88,37 @@ public class RequestConsumer {
                         LOG.warnf(
                                 "rollback request for migration %s refused: %s",
                                 asked.migrationId(), outcome.refusal());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * An application's deploy pipeline says it switched to the new shape ({@code io.dbshift.ApplicationSwitched}). One
+     * that comes too early, or for an unknown migration, is logged with the reason and skipped.
+     */
+    private Uni<Void> switched(JsonNode body) {
+        io.dbshift.contracts.request.ApplicationSwitched asked;
+        try {
+            asked = Json.MAPPER.treeToValue(body, io.dbshift.contracts.request.ApplicationSwitched.class);
+        } catch (Exception e) {
+            throw new WireFormatException("the switch does not fit: " + firstLine(e.getMessage()));
+        }
+        if (blank(asked.migrationId()) || blank(asked.application())) {
+            throw new WireFormatException("ApplicationSwitched needs migrationId and application");
+        }
+        return service.switched(asked.migrationId(), asked.application(), asked.version())
+                .invoke(outcome -> {
+                    if (outcome.migration() == null) {
+                        LOG.warnf(
+                                "%s switched for migration %s, which does not exist; skipped",
+                                asked.application(), asked.migrationId());
+                    } else if (outcome.refusal() != null) {
+                        LOG.warnf(
+                                "%s switched for migration %s: %s",
+                                asked.application(), asked.migrationId(), outcome.refusal());
+                    } else {
+                        LOG.infof("%s switched for migration %s", asked.application(), asked.migrationId());
                     }
                 })
                 .replaceWithVoid();

@@ -196,6 +196,16 @@ public final class PlanDocument {
                     .append(" from the archive `production.backup` took (`pg_restore --create` into a dropped"
                             + " database, with the application stopped; its path and SHA-256 are in the report)\n");
         }
+        if (!request.operations().isEmpty()) {
+            md.append("2a. Expand/contract operations (")
+                    .append(String.join(
+                            "; ",
+                            request.operations().stream().map(o -> o.describe()).toList()))
+                    .append("): until `production.contract` the old columns exist and are kept in sync with every write"
+                            + " through either shape, so the rollback drops the new shape at once and loses nothing"
+                            + " (`dbshift rollback ID`). After contract the old columns are gone: only the backup, or a"
+                            + " reverse change as a new migration, brings them back\n");
+        }
         md.append("3. Revert application code that depends on the new schema\n");
         md.append("4. Verify rollback success: re-run the integrity checks below\n");
 

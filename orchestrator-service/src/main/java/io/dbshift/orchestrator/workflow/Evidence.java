@@ -4,6 +4,7 @@ import io.dbshift.contracts.Json;
 import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
 import io.dbshift.contracts.result.BackupVerified;
 import io.dbshift.contracts.result.ChecksCompleted.CheckResult;
+import io.dbshift.contracts.result.SchemaReshaped.ShapeChange;
 import io.dbshift.contracts.schema.Finding;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.contracts.schema.StatementAnalysis;
@@ -54,6 +55,13 @@ public final class Evidence {
 
     /** The operator whose token submitted the request over REST, when the API knows its operators; else null. */
     public String submittedBy;
+
+    /** How far the expand/contract operations have gone, by target: a stage of {@code ReshapeStage}. */
+    public Map<String, String> reshapes = new LinkedHashMap<>();
+    /** The operations' shapes as the executor reported them last, by target. */
+    public Map<String, List<ShapeChange>> shapes = new LinkedHashMap<>();
+    /** The application's word that it switched to the new shape (an event or an operator's next): who, how, when. */
+    public Map<String, Object> switched;
 
     /** Set while the migration waits before a production step: for approvals, its window, or an operator. */
     public Hold hold;

@@ -100,6 +100,13 @@ public final class OperatorActions {
             return Decision.unchanged(
                     state, "the migration is " + state.phase() + " and waits for nobody; next has nothing to do");
         }
+        if (hold.waitingFor().equals(MigrationHeld.SWITCH)) {
+            Evidence evidence = state.evidence().copy();
+            evidence.switched = switchedBy(by, "dbshift next", reason, now);
+            List<MigrationEvent> events = new ArrayList<>();
+            events.add(new OperatorDecision(state.id(), Transition.name(state), "next", by, reason, null));
+            return resume(state, evidence, now, policy, events);
+        }
         if (!hold.waitingFor().equals(MigrationHeld.OPERATOR)) {
             return Decision.unchanged(state, "it waits for " + describe(hold) + ", which next cannot give");
         }
@@ -116,6 +123,59 @@ public final class OperatorActions {
         List<MigrationEvent> events = new ArrayList<>();
         events.add(new OperatorDecision(state.id(), Transition.name(state), "next", by, reason, null));
         return resume(state, evidence, now, policy, events);
+    }
+
+    /**
+     * An application's deploy says it runs on the new shape everywhere ({@code ApplicationSwitched}): production's
+     * contract may go on. Taken once production's new schema is ready, whether or not the migration waits yet.
+     */
+    public static Decision switched(
+            MigrationState state, String application, String version, Instant now, ApprovalPolicy policy) {
+        if (state.phase().isTerminal()) {
+            return Decision.unchanged(state, "the migration is " + state.phase() + "; the switch changes nothing");
+        }
+        if (state.request().operations().isEmpty()) {
+            return Decision.unchanged(state, "the migration has no expand/contract operations to switch to");
+        }
+        if (!io.dbshift.contracts.schema.ReshapeStage.READY
+                .name()
+                .equals(state.evidence().reshapes.get(state.request().target()))) {
+            return Decision.unchanged(
+                    state,
+                    "the new schema is not ready on " + state.request().target() + " yet: an application cannot have"
+                            + " switched to it; publish ApplicationSwitched after SchemaStageReached READY");
+        }
+        if (state.evidence().switched != null) {
+            return Decision.unchanged(state, "the switch was recorded already");
+        }
+        Evidence evidence = state.evidence().copy();
+        String by = application == null || application.isBlank() ? "an application" : application;
+        evidence.switched = switchedBy(by, "ApplicationSwitched", version == null ? null : "version " + version, now);
+        List<MigrationEvent> events = new ArrayList<>();
+        events.add(new OperatorDecision(
+                state.id(),
+                Transition.name(state),
+                "switched",
+                by,
+                version == null ? null : "version " + version,
+                null));
+        Evidence.Hold hold = state.evidence().hold;
+        if (hold == null || !hold.waitingFor().equals(MigrationHeld.SWITCH)) {
+            // Not waiting yet (production's checks still run): the contract will not wait when it comes.
+            return new Decision(true, state.phase(), state.stepIndex(), evidence, List.of(), events, null);
+        }
+        return resume(state, evidence, now, policy, events);
+    }
+
+    private static Map<String, Object> switchedBy(String by, String via, String note, Instant now) {
+        Map<String, Object> switched = new LinkedHashMap<>();
+        switched.put("by", by);
+        switched.put("via", via);
+        if (note != null) {
+            switched.put("note", note);
+        }
+        switched.put("at", now.toString());
+        return switched;
     }
 
     /** The clock moved: a migration waiting for its window goes on once it opens. */

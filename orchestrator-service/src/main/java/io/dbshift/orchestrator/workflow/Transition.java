@@ -7,6 +7,7 @@ import io.dbshift.contracts.command.BackupTarget;
 import io.dbshift.contracts.command.CaptureBaseline;
 import io.dbshift.contracts.command.Command;
 import io.dbshift.contracts.command.RehearseRollback;
+import io.dbshift.contracts.command.ReshapeSchema;
 import io.dbshift.contracts.command.RollBackTarget;
 import io.dbshift.contracts.command.RunBackfill;
 import io.dbshift.contracts.command.RunChecks;
@@ -20,6 +21,7 @@ import io.dbshift.contracts.event.MigrationPhaseChanged;
 import io.dbshift.contracts.event.MigrationPlanned;
 import io.dbshift.contracts.event.MigrationRequested;
 import io.dbshift.contracts.event.MigrationRolledBack;
+import io.dbshift.contracts.event.SchemaStageReached;
 import io.dbshift.contracts.event.StepCompleted;
 import io.dbshift.contracts.event.StepStarted;
 import io.dbshift.contracts.request.CheckSpec;
@@ -33,10 +35,12 @@ import io.dbshift.contracts.result.ChecksCompleted;
 import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.RollbackRehearsed;
 import io.dbshift.contracts.result.SchemaAnalyzed;
+import io.dbshift.contracts.result.SchemaReshaped;
 import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.result.TargetRolledBack;
 import io.dbshift.contracts.result.TeamNotified;
+import io.dbshift.contracts.schema.ReshapeStage;
 import io.dbshift.contracts.schema.SchemaSnapshot;
 import io.dbshift.orchestrator.plan.PlanDocument;
 import io.dbshift.orchestrator.plan.PlanStep;
@@ -77,18 +81,23 @@ public final class Transition {
             MigrationState state, String requestedBy, String reason, boolean acceptDataLoss, Instant now) {
         String target = state.request().target();
         Evidence evidence = state.evidence().copy();
-        if (!state.phase().isTerminal()) {
+        // While production's contract waits for the application's switch, the old shape is still whole: dropping the
+        // new one is instant, and is what an operator does when the new version fails.
+        boolean waitingForSwitch = evidence.hold != null && MigrationHeld.SWITCH.equals(evidence.hold.waitingFor());
+        if (!state.phase().isTerminal() && !waitingForSwitch) {
             return Decision.unchanged(
                     state,
                     "the migration is " + state.phase() + " and still running; a rollback can be asked for once it has"
-                            + " ended");
+                            + " ended, or while it waits for the application's switch");
         }
+        evidence.hold = null;
         if (state.phase() == Phase.ROLLED_BACK
                 || evidence.steps.stream()
                         .anyMatch(s -> s.stepId().equals("production.rollback") && "succeeded".equals(s.status()))) {
             return Decision.unchanged(state, "production was rolled back already: see the report");
         }
-        if (evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()) {
+        if (evidence.appliedVersions.getOrDefault(target, List.of()).isEmpty()
+                && !evidence.reshapes.containsKey(target)) {
             return Decision.unchanged(
                     state,
                     "this migration changed nothing on " + target
@@ -508,6 +517,52 @@ public final class Transition {
                 evidence.checkpoints.put(checkpoint, new Evidence.Checkpoint(checkpoint, now, proof));
                 events.add(new CheckpointReached(state.id(), checkpoint, proof));
             }
+            case EXPAND, FILL, SWITCH, CONTRACT -> {
+                if (!(result instanceof SchemaReshaped reshaped)) {
+                    return mismatch(state, step, result);
+                }
+                if (reshaped.rollbackRehearsed() != null
+                        && !reshaped.rollbackRehearsed().isEmpty()) {
+                    return fail(
+                            state,
+                            evidence,
+                            step,
+                            "the expand was rolled back on " + step.target() + " but the table is not as it was: "
+                                    + String.join("; ", reshaped.rollbackRehearsed()),
+                            resultEventId,
+                            now);
+                }
+                evidence.reshapes.put(step.target(), reshaped.stage().name());
+                evidence.shapes.put(step.target(), reshaped.changes());
+                summary = reshapeSummary(reshaped);
+                finish(evidence, step, "succeeded", summary, resultEventId, now);
+                events.add(new StepCompleted(state.id(), step.id(), step.title(), step.target(), summary));
+                events.add(new SchemaStageReached(
+                        state.id(),
+                        name(state),
+                        step.target(),
+                        reshaped.stage(),
+                        reshaped.changes(),
+                        whatToDo(reshaped.stage(), step.target(), step.id().startsWith("production."))));
+                if (reshaped.rollbackRehearsed() != null
+                        && state.request().migrations().isEmpty()) {
+                    // No scripts: the expand's own rollback, rehearsed here, is the migration's rollback.
+                    Map<String, Object> proof = new LinkedHashMap<>();
+                    proof.put("target", step.target());
+                    proof.put("rollbackEventId", resultEventId);
+                    proof.put("kind", "expand/contract: the new shape dropped, the table compared with before");
+                    proof.put(
+                            "operations",
+                            state.request().operations().stream()
+                                    .map(o -> o.describe())
+                                    .toList());
+                    proof.put("schemaDifferences", reshaped.rollbackRehearsed());
+                    evidence.checkpoints.put(
+                            Checkpoints.ROLLBACK_TESTED,
+                            new Evidence.Checkpoint(Checkpoints.ROLLBACK_TESTED, now, proof));
+                    events.add(new CheckpointReached(state.id(), Checkpoints.ROLLBACK_TESTED, proof));
+                }
+            }
             default -> throw new IllegalStateException("unhandled step kind " + step.kind());
         }
         int next = state.stepIndex() + 1;
@@ -534,6 +589,44 @@ public final class Transition {
                 new MigrationState(state.id(), state.request(), phase, next, evidence, state.createdAt());
         holdOrBegin(advanced, evidence, now, policy, commands, events);
         return new Decision(true, phase, next, evidence, commands, events, null);
+    }
+
+    private static String reshapeSummary(SchemaReshaped reshaped) {
+        String what = switch (reshaped.stage()) {
+            case EXPANDED ->
+                reshaped.rollbackRehearsed() != null
+                        ? "expanded, rolled back (the table as it was) and expanded again"
+                        : "expanded: the new shape beside the old, kept in sync both ways";
+            case BACKFILLED -> "the new shape filled";
+            case READY -> "new schema ready";
+            case CONTRACTED -> "old schema removed";
+            default -> reshaped.stage().name().toLowerCase(java.util.Locale.ROOT);
+        };
+        return what + ": "
+                + reshaped.changes().stream()
+                        .map(c -> c.operation()
+                                + (reshaped.stage() == ReshapeStage.BACKFILLED
+                                        ? " (" + c.rowsBackfilled() + " rows)"
+                                        : "")
+                                + " in " + c.durationMs() + " ms")
+                        .collect(Collectors.joining("; "));
+    }
+
+    /** What an application does at a stage, for the event's readers. */
+    static String whatToDo(ReshapeStage stage, String target, boolean production) {
+        return switch (stage) {
+            case EXPANDED, BACKFILLED ->
+                "nothing yet: keep the old columns on " + target + "; the new ones are kept in" + " sync with them";
+            case READY ->
+                "new schema ready on " + target + ": deploy the version that uses the new columns; old and"
+                        + " new versions can run side by side until contract"
+                        + (production
+                                ? ". When it runs everywhere, publish ApplicationSwitched (or an operator says dbshift next)"
+                                : "");
+            case CONTRACTED -> "old schema removed on " + target + ": a version still using the old columns now fails";
+            case ROLLED_BACK -> "the new columns are gone from " + target + ": use the old ones";
+            case NONE -> "nothing";
+        };
     }
 
     private static String approvalNote(ApprovalPolicy policy, String riskLevel) {
@@ -587,6 +680,17 @@ public final class Transition {
         MigrationHeld manual = manualHold(state, evidence, step);
         if (!step.id().startsWith("production.")) {
             return manual;
+        }
+        if (step.kind() == StepKind.CONTRACT && evidence.switched == null) {
+            return new MigrationHeld(
+                    state.id(),
+                    name(state),
+                    step.id(),
+                    MigrationHeld.SWITCH,
+                    "new schema ready on " + step.target() + "; the old shape is removed once the application runs on"
+                            + " the new one: its deploy publishes ApplicationSwitched, or an operator says dbshift"
+                            + " next (a rollback until then is instant)",
+                    null);
         }
         // Approvals hold the first production step only: a policy changed mid-way must not strand production.
         boolean productionBegun =
@@ -730,6 +834,23 @@ public final class Transition {
                         step.id(),
                         step.target(),
                         state.request().backfills());
+            case EXPAND, FILL, SWITCH, CONTRACT ->
+                new ReshapeSchema(
+                        id,
+                        state.id(),
+                        step.id(),
+                        step.target(),
+                        switch (step.kind()) {
+                            case EXPAND -> ReshapeStage.EXPANDED;
+                            case FILL -> ReshapeStage.BACKFILLED;
+                            case SWITCH -> ReshapeStage.READY;
+                            default -> ReshapeStage.CONTRACTED;
+                        },
+                        state.request().operations(),
+                        step.kind() == StepKind.EXPAND && step.id().startsWith("staging."),
+                        step.kind() == StepKind.CONTRACT && step.id().startsWith("production.")
+                                ? state.request().oldApplication()
+                                : null);
             case CHECKS ->
                 new RunChecks(
                         id,
@@ -750,6 +871,12 @@ public final class Transition {
             return null;
         }
         List<String> applied = evidence.appliedVersions.getOrDefault(target, List.of());
+        if (applied.isEmpty()
+                && !state.request().operations().isEmpty()
+                && !ReshapeStage.CONTRACTED.name().equals(evidence.reshapes.get(target))) {
+            // Only expand/contract operations, not contracted: dropping the new shape is the rollback.
+            return "down";
+        }
         Evidence.Checkpoint tested = evidence.checkpoints.get(Checkpoints.ROLLBACK_TESTED);
         if (tested != null && !applied.isEmpty()) {
             // Only versions whose downs staging ran: production may have applied versions staging had before.

@@ -1,0 +1,215 @@
+package io.dbshift.orchestrator.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dbshift.contracts.Phase;
+import io.dbshift.contracts.command.ApplyMigration;
+import io.dbshift.contracts.command.Command;
+import io.dbshift.contracts.command.ReshapeSchema;
+import io.dbshift.contracts.command.RollBackTarget;
+import io.dbshift.contracts.event.MigrationHeld;
+import io.dbshift.contracts.event.SchemaStageReached;
+import io.dbshift.contracts.request.CheckSpec;
+import io.dbshift.contracts.request.MigrationRequest;
+import io.dbshift.contracts.request.SchemaOperation;
+import io.dbshift.contracts.result.MigrationApplied;
+import io.dbshift.contracts.result.SchemaReshaped;
+import io.dbshift.contracts.result.StepResult;
+import io.dbshift.contracts.schema.ReshapeStage;
+import io.dbshift.orchestrator.plan.PlanStep;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A request of expand/contract operations only, through the workflow: its steps, the switch wait, the rollback. */
+class ExpandContractTransitionTest {
+    static final MigrationRequest REQUEST = new MigrationRequest(
+            "rename-bid",
+            "production",
+            "staging",
+            null,
+            "dba",
+            List.of(),
+            List.of(),
+            List.of(new CheckSpec(null, null, "unchanged", null, "accounts")),
+            null,
+            null,
+            null,
+            null,
+            List.of(SchemaOperation.renameColumn("accounts", "bid", "branch_id")),
+            "billing-v1");
+
+    static MigrationState fresh() {
+        return new MigrationState("m1", REQUEST, null, 0, new Evidence(), TransitionTest.T0);
+    }
+
+    /** What a healthy executor or verifier answers for the step in progress. */
+    static StepResult success(MigrationState s) {
+        Command c = Transition.commandFor(s, s.currentStep());
+        if (c instanceof ApplyMigration) {
+            return new MigrationApplied(
+                    c.commandId(), "m1", c.stepId(), c.target(), List.of(), null, 10, TransitionTest.SNAPSHOT);
+        }
+        if (c instanceof ReshapeSchema r) {
+            return new SchemaReshaped(
+                    c.commandId(),
+                    "m1",
+                    c.stepId(),
+                    c.target(),
+                    r.stage(),
+                    List.of(new SchemaReshaped.ShapeChange(
+                            "rename-column accounts.bid -> branch_id",
+                            "accounts",
+                            List.of("bid"),
+                            List.of("branch_id"),
+                            r.stage() == ReshapeStage.BACKFILLED ? 1000 : 0,
+                            5)),
+                    r.rehearseRollback() ? List.of() : null);
+        }
+        return TransitionTest.success(s);
+    }
+
+    /** Runs healthy steps until the migration is at {@code stepId} (its command sent) or waits. */
+    static MigrationState runTo(String stepId) {
+        MigrationState s = fresh();
+        Decision d = Transition.start(s, TransitionTest.T0);
+        s = TransitionTest.after(s, d);
+        while (!s.currentStep().id().equals(stepId)) {
+            d = Transition.onResult(s, success(s), "e-" + s.currentStep().id(), TransitionTest.T0);
+            assertTrue(d.changed(), d.note());
+            s = TransitionTest.after(s, d);
+        }
+        return s;
+    }
+
+    @Test
+    void operationsAddExpandFillSwitchBeforeVerifyAndContractAfterIt() {
+        List<String> steps = fresh().steps().stream().map(PlanStep::id).toList();
+        assertEquals(
+                List.of(
+                        "design.analyze",
+                        "staging.baseline",
+                        "staging.apply",
+                        "staging.expand",
+                        "staging.fill",
+                        "staging.switch",
+                        "staging.verify",
+                        "staging.contract",
+                        "production.baseline",
+                        "production.backup",
+                        "production.apply",
+                        "production.expand",
+                        "production.fill",
+                        "production.switch",
+                        "production.verify",
+                        "production.contract",
+                        "production.rollback"),
+                steps);
+    }
+
+    @Test
+    void stagingRehearsesTheExpandsRollbackAndThatFlipsRollbackTested() {
+        MigrationState s = runTo("staging.expand");
+        ReshapeSchema expand = assertInstanceOf(ReshapeSchema.class, Transition.commandFor(s, s.currentStep()));
+        assertTrue(expand.rehearseRollback());
+        assertEquals(ReshapeStage.EXPANDED, expand.stage());
+        Decision d = Transition.onResult(s, success(s), "e-expand", TransitionTest.T0);
+        assertNotNull(d.evidence().checkpoints.get(Checkpoints.ROLLBACK_TESTED));
+        MigrationState p = runTo("production.expand");
+        assertFalse(assertInstanceOf(ReshapeSchema.class, Transition.commandFor(p, p.currentStep()))
+                .rehearseRollback());
+    }
+
+    @Test
+    void aRehearsedRollbackThatLeftDifferencesFailsTheMigration() {
+        MigrationState s = runTo("staging.expand");
+        Decision d = Transition.onResult(
+                s,
+                new SchemaReshaped(
+                        "m1/staging.expand",
+                        "m1",
+                        "staging.expand",
+                        "staging",
+                        ReshapeStage.ROLLED_BACK,
+                        List.of(),
+                        List.of("column accounts.branch_id still exists")),
+                "e",
+                TransitionTest.T0);
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.evidence().failure.contains("branch_id still exists"), d.evidence().failure);
+    }
+
+    @Test
+    void productionWaitsBeforeContractUntilTheApplicationSwitches() {
+        MigrationState s = runTo("production.switch");
+        Decision ready = Transition.onResult(s, success(s), "e-switch", TransitionTest.T0);
+        SchemaStageReached reached = ready.events().stream()
+                .filter(SchemaStageReached.class::isInstance)
+                .map(SchemaStageReached.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(ReshapeStage.READY, reached.stage());
+        assertTrue(reached.whatToDo().contains("ApplicationSwitched"), reached.whatToDo());
+        s = TransitionTest.after(s, ready);
+        // Verify passes; contract waits for the switch, and sends nothing.
+        Decision verified = Transition.onResult(s, success(s), "e-verify", TransitionTest.T0);
+        assertTrue(verified.commands().isEmpty(), verified.commands().toString());
+        MigrationHeld held = verified.events().stream()
+                .filter(MigrationHeld.class::isInstance)
+                .map(MigrationHeld.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(MigrationHeld.SWITCH, held.waitingFor());
+        assertEquals("production.contract", held.stepId());
+        s = TransitionTest.after(s, verified);
+
+        Decision switched = OperatorActions.switched(s, "billing", "2.4.0", TransitionTest.T0, ApprovalPolicy.NONE);
+        ReshapeSchema contract =
+                assertInstanceOf(ReshapeSchema.class, switched.commands().get(0));
+        assertEquals(ReshapeStage.CONTRACTED, contract.stage());
+        assertEquals("billing-v1", contract.oldApplication(), "contract waits for the old version's sessions");
+        assertEquals("billing", switched.evidence().switched.get("by"));
+        s = TransitionTest.after(s, switched);
+        Decision done = Transition.onResult(s, success(s), "e-contract", TransitionTest.T0);
+        assertEquals(Phase.COMPLETED, done.phase());
+    }
+
+    @Test
+    void aSwitchBeforeTheNewSchemaIsReadyIsRefusedAndNextReleasesTheWaitToo() {
+        MigrationState early = runTo("production.fill");
+        Decision refused = OperatorActions.switched(early, "billing", null, TransitionTest.T0, ApprovalPolicy.NONE);
+        assertFalse(refused.changed());
+        assertTrue(refused.note().contains("not ready"), refused.note());
+
+        MigrationState s = runTo("production.contract");
+        assertEquals(MigrationHeld.SWITCH, s.evidence().hold.waitingFor());
+        Decision next = OperatorActions.next(s, "alice", "billing 2.4 is out", TransitionTest.T0, ApprovalPolicy.NONE);
+        assertInstanceOf(ReshapeSchema.class, next.commands().get(0));
+        assertEquals("dbshift next", next.evidence().switched.get("via"));
+    }
+
+    @Test
+    void whileItWaitsForTheSwitchAnOperatorCanRollBackInstantly() {
+        MigrationState s = runTo("production.contract");
+        Decision d = Transition.rollbackRequested(s, "alice", "billing 2.4 fails on the new column", TransitionTest.T0);
+        assertEquals(Phase.ROLLING_BACK, d.phase(), d.note());
+        RollBackTarget rollback =
+                assertInstanceOf(RollBackTarget.class, d.commands().get(0));
+        assertEquals("down", rollback.method(), "dropping the new shape: no backup, no data loss");
+        MigrationState running = runTo("production.fill");
+        assertFalse(Transition.rollbackRequested(running, "alice", "why", TransitionTest.T0)
+                .changed());
+    }
+
+    @Test
+    void failedChecksBeforeContractRollBackByDroppingTheNewShape() {
+        MigrationState s = runTo("production.verify");
+        Decision d = Transition.onResult(s, TransitionTest.failingChecks("production"), "e", TransitionTest.T0);
+        RollBackTarget rollback =
+                assertInstanceOf(RollBackTarget.class, d.commands().get(0));
+        assertEquals("down", rollback.method());
+    }
+}
