@@ -125,7 +125,7 @@
     var live = ['COMPLETED', 'FAILED', 'ROLLED_BACK'].indexOf(m.phase) < 0;
     var productionStarted = (m.evidence.steps || []).some(function (s) { return s.stepId.indexOf('production.') === 0; });
     var canApprove = may('approver') && live && !productionStarted;
-    var canNext = may('operator') && waiting && waiting.what === 'OPERATOR';
+    var canNext = may('operator') && waiting && (waiting.what === 'OPERATOR' || waiting.what === 'SWITCH');
     var canRollback = may('operator') && (m.phase === 'COMPLETED' || m.phase === 'FAILED');
     var checkpoints = m.evidence.checkpoints || {};
     var names = ['Migration rehearsed', 'Rollback tested', 'Backup verified', 'Data integrity checks passing',

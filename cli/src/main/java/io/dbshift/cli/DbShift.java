@@ -544,8 +544,10 @@ public final class DbShift {
 
     @Command(
             name = "rollback",
-            description = "Roll production back after a migration ended: by the down scripts staging proved, else from"
-                    + " its verified backup (the database is dropped and restored in maintenance mode).",
+            description = "Roll production back after a migration ended, or while it waits for the application's switch"
+                    + " to a new shape: by the down scripts staging proved (an expand/contract change: by dropping"
+                    + " the new shape), else, with --accept-data-loss, from its verified backup (the database is"
+                    + " dropped and restored in maintenance mode).",
             footer = {"%nExample:", "  dbshift rollback 3f2c... --reason \"checkout errors since 14:02\""})
     static final class Rollback extends Verb {
         @Parameters(paramLabel = "ID")
@@ -557,9 +559,16 @@ public final class DbShift {
         @Option(names = "--by", description = "Who asks (default: the user running the command).")
         String by = System.getProperty("user.name");
 
+        @Option(
+                names = "--accept-data-loss",
+                description = "When only restoring the backup can roll production back, do it, losing every write"
+                        + " made since the backup was taken.")
+        boolean acceptDataLoss;
+
         @Override
         public Integer call() {
-            String body = Json.write(java.util.Map.of("requestedBy", by, "reason", reason));
+            String body =
+                    Json.write(java.util.Map.of("requestedBy", by, "reason", reason, "acceptDataLoss", acceptDataLoss));
             ServiceClient.Reply reply = orchestrator().post("/migrations/" + id + "/rollback", body, null);
             if (reply.status() == 404) {
                 throw new CliException(ExitCode.INVALID, "no migration " + id + "; dbshift list shows them");
@@ -693,6 +702,12 @@ public final class DbShift {
             } else if (p instanceof io.dbshift.contracts.event.MigrationHeld h) {
                 return time + "  waiting for " + h.waitingFor().toLowerCase(java.util.Locale.ROOT) + " before "
                         + h.stepId() + ": " + h.reason();
+            } else if (p instanceof io.dbshift.contracts.event.SchemaStageReached r) {
+                return time + "  " + r.target() + ": " + r.stage().name().toLowerCase(java.util.Locale.ROOT) + " ("
+                        + String.join(
+                                "; ",
+                                r.changes().stream().map(c -> c.operation()).toList()) + "): "
+                        + r.whatToDo();
             } else if (p instanceof io.dbshift.contracts.event.OperatorDecision d) {
                 return time + "  " + d.action() + " by " + d.by()
                         + (d.detail() == null ? "" : " (\"" + d.detail() + "\")")

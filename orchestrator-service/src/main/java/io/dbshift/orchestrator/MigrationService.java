@@ -333,7 +333,8 @@ public class MigrationService {
     }
 
     /** An operator asks for production to be rolled back after the migration ended. */
-    public Uni<RollbackOutcome> requestRollback(String migrationId, String requestedBy, String reason) {
+    public Uni<RollbackOutcome> requestRollback(
+            String migrationId, String requestedBy, String reason, boolean acceptDataLoss) {
         return Retries.onTransientFaults(
                 "rollback of " + migrationId,
                 () -> Panache.withTransaction(() -> Migration.<Migration>findById(migrationId)
@@ -342,8 +343,8 @@ public class MigrationService {
                                         return Uni.createFrom().item(new RollbackOutcome(null, null));
                                     }
                                     Instant now = Instant.now();
-                                    Decision decision =
-                                            Transition.rollbackRequested(migration.state(), requestedBy, reason, now);
+                                    Decision decision = Transition.rollbackRequested(
+                                            migration.state(), requestedBy, reason, acceptDataLoss, now);
                                     if (!decision.changed()) {
                                         return Uni.createFrom().item(new RollbackOutcome(migration, decision.note()));
                                     }

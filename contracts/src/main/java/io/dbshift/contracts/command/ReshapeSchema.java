@@ -12,6 +12,8 @@ import java.util.List;
  *
  * @param stage the stage to reach
  * @param rehearseRollback on expand: roll the new shape back once, prove the table is as it was, and expand again
+ * @param rollBackOnFailure on staging: when the stage fails, roll back what the migration expanded there, so that a
+ *     corrected request finds staging as it was
  * @param oldApplication on contract: the {@code application_name} of the application's old version; contract waits for
  *     its sessions to end, and fails naming them if they do not (null: no such check)
  */
@@ -23,5 +25,6 @@ public record ReshapeSchema(
         ReshapeStage stage,
         List<SchemaOperation> operations,
         boolean rehearseRollback,
+        boolean rollBackOnFailure,
         String oldApplication)
         implements Command {}

@@ -436,6 +436,34 @@ public class ExecutorCommandConsumer {
      * the schema compared with before, and expanded again.
      */
     private SchemaReshaped reshape(ReshapeSchema command) throws SQLException {
+        try {
+            return reshapeOnce(command);
+        } catch (RuntimeException | SQLException e) {
+            if (!command.rollBackOnFailure()) {
+                throw e;
+            }
+            // Staging: what this migration expanded there is dropped, so that a corrected request finds it as it was.
+            List<String> undone;
+            try (TargetLock lock = lock(command.target(), command.migrationId(), command.stepId() + " (undo)");
+                    Connection connection = targets.connect(command.target())) {
+                undone = reshaper().rollbackAll(connection, command.migrationId() + "/");
+            } catch (RuntimeException | SQLException undo) {
+                e.addSuppressed(undo);
+                throw e;
+            }
+            String note = undone.isEmpty() ? "" : "; its expand on " + command.target() + " was rolled back";
+            if (e instanceof SQLException sql) {
+                throw new TargetRefusedException(
+                        "the database refused: " + sql.getMessage() + note, sql.getSQLState(), sql);
+            }
+            if (e instanceof TargetRefusedException refused) {
+                throw new TargetRefusedException(refused.getMessage() + note, refused.sqlState(), refused);
+            }
+            throw e;
+        }
+    }
+
+    private SchemaReshaped reshapeOnce(ReshapeSchema command) throws SQLException {
         Reshaper reshaper = reshaper();
         List<SchemaReshaped.ShapeChange> changes = new ArrayList<>();
         List<String> rehearsal = null;

@@ -54,7 +54,8 @@ public final class ReshapePlanner {
         }
         String tag = tag(id);
         String schema = schemaOf(connection, oid);
-        List<String> key = primaryKey(connection, oid, op.table());
+        // The backfill walks the primary key; drop-column has no backfill and needs none.
+        List<String> key = op.op().equals("drop-column") ? List.of() : primaryKey(connection, oid, op.table());
         Names names = new Names(schema, tag);
         return switch (op.op()) {
             case "rename-column" -> rename(connection, oid, op, table, column, key, names);
@@ -585,8 +586,8 @@ public final class ReshapePlanner {
         List<String> found = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
-                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey))"
-                        + " OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
+                        + " a.attname = ? WHERE c.contype <> 'n' AND ((c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey))"
+                        + " OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey)))")) {
             ps.setString(1, oid);
             ps.setString(2, column.name());
             try (ResultSet rs = ps.executeQuery()) {
@@ -664,7 +665,13 @@ public final class ReshapePlanner {
             throws SQLException {
         List<String[]> indexes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.relname, i.indisunique, am.amname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,"
+                "SELECT c.relname, i.indisunique, am.amname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL"
+                        // What a rebuild from names alone would lose: INCLUDE columns, DESC or NULLS FIRST, a
+                        // non-default operator class or collation, storage parameters.
+                        + " OR i.indnkeyatts <> i.indnatts OR 0 <> ANY (i.indoption::int2[]) OR c.reloptions IS NOT NULL"
+                        + " OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) oc JOIN pg_opclass o ON o.oid = oc"
+                        + "  WHERE NOT o.opcdefault) OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) co"
+                        + "  WHERE co <> 0 AND co <> 100),"
                         + " (SELECT array_agg(a2.attname ORDER BY k.n) FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)"
                         + "  JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = k.attnum)::text[]"
                         + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
@@ -679,8 +686,9 @@ public final class ReshapePlanner {
                     String name = rs.getString(1);
                     if (rs.getBoolean(4)) {
                         throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column()
-                                + ": index " + name + " has an expression or a predicate, which this engine does not"
-                                + " rebuild; drop it first and create it again after the change");
+                                + ": index " + name + " has an expression, a predicate, INCLUDE columns, an ordering,"
+                                + " an operator class, a collation or storage parameters of its own, which this engine"
+                                + " does not rebuild; drop it first and create it again after the change");
                     }
                     List<String> columns = new ArrayList<>();
                     for (String c : (String[]) rs.getArray(5).getArray()) {

@@ -111,9 +111,12 @@ public final class Reshaper {
         connection.setAutoCommit(true);
         try (Statement s = connection.createStatement()) {
             s.execute("SET lock_timeout = '" + lockTimeout + "'");
-            dropInvalidIndexes(connection, plan.table());
             for (String sql : plan.concurrently()) {
-                withRetries(id, "build an index", () -> s.execute(sql));
+                // A build that ran out of lock_timeout leaves an invalid index of that name: dropped before each try.
+                withRetries(id, "build an index", () -> {
+                    dropInvalidIndexes(connection, plan.table());
+                    s.execute(sql);
+                });
             }
             for (String sql : plan.validate()) {
                 withRetries(id, "validate", () -> s.execute(sql));
@@ -166,8 +169,8 @@ public final class Reshaper {
         transaction(connection, id, "roll back " + plan.operation(), sql, ReshapeStage.ROLLED_BACK, null);
         try (Statement s = connection.createStatement()) {
             // A later expand backfills from the start again.
-            s.execute("DELETE FROM " + KeysetBackfill.STATE_TABLE + " WHERE id = 'reshape:" + id.replace("'", "''")
-                    + "'");
+            s.execute("DELETE FROM " + KeysetBackfill.STATE_TABLE + " WHERE backfill_id = 'reshape:"
+                    + id.replace("'", "''") + "'");
         } catch (SQLException e) {
             if (!"42P01".equals(e.getSQLState())) {
                 throw e;
@@ -191,10 +194,21 @@ public final class Reshaper {
                 }
             }
         }
+        // The latest first, by the operation's index after the prefix (9 before 10, which text order gets wrong).
+        ids.sort(java.util.Comparator.comparingLong((String id) -> index(id.substring(prefix.length())))
+                .reversed());
         for (String id : ids) {
             rollback(connection, id);
         }
         return ids;
+    }
+
+    private static long index(String suffix) {
+        try {
+            return Long.parseLong(suffix);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -223,8 +237,9 @@ public final class Reshaper {
                         sessions.size() + " session(s) of the old version (application_name " + application + ") are"
                                 + " still connected after " + wait.toSeconds() + " s (pids "
                                 + String.join(", ", sessions)
-                                + "): the old columns are still in use, so they were not removed. Stop the old version"
-                                + " and run the step again, or roll back (instant before contract)",
+                                + "): the old columns are still in use, so they were not removed and the migration"
+                                + " stops here. Stop the old version, then roll back (dbshift rollback ID: instant, the"
+                                + " old shape is whole) and ask again once nothing uses the old columns",
                         null,
                         null);
             }
@@ -317,8 +332,8 @@ public final class Reshaper {
                     throw new TargetRefusedException(
                             what + " (" + id + ") waited longer than lock_timeout " + lockTimeout + " for its lock "
                                     + (attempt + 1) + " times (pauses " + String.join(", ", waits) + "): another"
-                                    + " session held it each time. Find it in pg_locks and pg_stat_activity, or run the"
-                                    + " stage again when the table is quieter.",
+                                    + " session held it each time, and nothing of this stage stayed. Find it in pg_locks"
+                                    + " and pg_stat_activity; the stages before stay, and a rollback drops them.",
                             e.getSQLState(),
                             e);
                 }

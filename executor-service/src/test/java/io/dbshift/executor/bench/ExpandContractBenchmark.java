@@ -96,11 +96,14 @@ public final class ExpandContractBenchmark {
         SchemaOperation rename = SchemaOperation.renameColumn("accounts", "bid", "branch_id");
         SchemaOperation widen = SchemaOperation.changeType("accounts", "abalance", "bigint");
         String backfillFigures;
+        StringBuilder ddl = new StringBuilder("dbshift's DDL, both operations: ");
         try (Connection c = postgres.connect(DATABASE)) {
             apps.add(Pgbench.start(postgres, before, clients, rate, "old"));
             long t = now();
+            long t0 = System.nanoTime();
             reshaper.expand(c, "bench/rename", rename);
             reshaper.expand(c, "bench/widen", widen);
+            ddl.append(String.format(Locale.ROOT, "expand %.0f ms", (System.nanoTime() - t0) / 1e6));
             // A DDL stage is short: its window runs on to 5 s, so that transactions it delayed count and its p99
             // rests on thousands of transactions, not on a few hundred.
             stages.add(new Window("expand (old statements)", t, until(t, 5)));
@@ -116,10 +119,14 @@ public final class ExpandContractBenchmark {
                     f2.durationMs() / 1e3);
             stages.add(new Window("backfill (old statements)", t, now()));
             t = now();
+            t0 = System.nanoTime();
             reshaper.ready(c, "bench/rename");
             reshaper.ready(c, "bench/widen");
+            ddl.append(String.format(Locale.ROOT, ", switch %.0f ms", (System.nanoTime() - t0) / 1e6));
+            stages.add(new Window("switch (old statements)", t, until(t, 5)));
+            t = now();
             // The deploy, rolling: for 5 s the traffic is split between the old version and the new one, then the
-            // new one takes it all.
+            // new one takes it all. Not dbshift's doing: what starting a version beside another costs here.
             apps.add(Pgbench.start(postgres, after, clients / 2, rate / 2, "new"));
             apps.add(Pgbench.start(postgres, before, clients / 2, rate / 2, "old"));
             apps.get(0).close();
@@ -127,10 +134,12 @@ public final class ExpandContractBenchmark {
             apps.add(Pgbench.start(postgres, after, clients, rate, "new"));
             apps.get(1).close();
             apps.get(2).close();
-            stages.add(new Window("switch (old and new statements side by side, half the traffic each)", t, now()));
+            stages.add(new Window("deploy (old and new statements side by side, half the traffic each)", t, now()));
             t = now();
+            t0 = System.nanoTime();
             reshaper.contract(c, "bench/rename");
             reshaper.contract(c, "bench/widen");
+            ddl.append(String.format(Locale.ROOT, ", contract %.0f ms", (System.nanoTime() - t0) / 1e6));
             stages.add(new Window("contract (new statements)", t, until(t, 5)));
             t = now();
             stages.add(new Window("after (new statements)", t, pause(10)));
@@ -177,7 +186,7 @@ public final class ExpandContractBenchmark {
         for (Window w : naive) {
             System.out.println(Stats.of(naiveApps, w, lockWaits).row(base));
         }
-        System.out.println("\n" + backfillFigures + ". " + checked);
+        System.out.println("\n" + ddl + "; " + backfillFigures + ". " + checked);
         System.exit(0);
     }
 
@@ -301,7 +310,9 @@ public final class ExpandContractBenchmark {
                 for (String line : Files.readAllLines(logs.resolve("out.txt"))) {
                     Matcher m = aborted.matcher(line);
                     if (m.find()) {
-                        abortedAfter.add(last.getOrDefault(Integer.parseInt(m.group(1)), 0L));
+                        // It aborted on the statement after its last completed transaction: within one schedule
+                        // interval (4 ms at 250 transactions/s a client), counted 50 ms later to be on the safe side.
+                        abortedAfter.add(last.getOrDefault(Integer.parseInt(m.group(1)), 0L) + 50_000);
                         System.err.println("pgbench (" + name + "): " + line.strip());
                     }
                 }

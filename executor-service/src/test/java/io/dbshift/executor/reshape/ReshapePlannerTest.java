@@ -25,6 +25,7 @@ class ReshapePlannerTest {
             s.execute("CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total int,"
                     + " email text UNIQUE, code text, status text NOT NULL);"
                     + " CREATE INDEX orders_lower_code ON orders (lower(code));"
+                    + " CREATE INDEX orders_total_desc ON orders (total DESC);"
                     + " CREATE VIEW open_orders AS SELECT id, status FROM orders;"
                     + " CREATE TABLE nokey (a int)");
         }
@@ -46,6 +47,9 @@ class ReshapePlannerTest {
         assertTrue(message.contains("unique constraint orders_email_key"), message);
         message = refusal(SchemaOperation.renameColumn("orders", "code", "sku"));
         assertTrue(message.contains("index orders_lower_code") && message.contains("create it again"), message);
+        message = refusal(SchemaOperation.changeType("orders", "total", "bigint"));
+        assertTrue(message.contains("index orders_total_desc"), message);
+        assertTrue(message.contains("an ordering"), message);
         message = refusal(SchemaOperation.changeType("orders", "id", "int"));
         assertTrue(message.contains("identity"), message);
         message = refusal(SchemaOperation.dropColumn("orders", "status", null));

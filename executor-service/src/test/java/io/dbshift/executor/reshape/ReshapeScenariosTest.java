@@ -300,6 +300,34 @@ class ReshapeScenariosTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void aRollbackAfterTheSwitchPutsTheOriginalBackWithTheWritesMadeSince(Scenario scenario) throws Exception {
+        String database = "reshape_switch_" + scenario.op().op().replace('-', '_');
+        postgres.recreateDatabase(database);
+        try (Connection c = postgres.connect(database)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(scenario.setup());
+            }
+            String before = shape(c);
+            Reshaper reshaper = new Reshaper("1s", 3, Duration.ofMillis(50), new KeysetBackfill("1s", "30s"));
+            String id = "m2/" + scenario.op().op();
+            reshaper.expand(c, id, scenario.op());
+            reshaper.backfill(c, () -> postgres.connect(database), id, p -> {});
+            reshaper.ready(c, id);
+            // The old version still runs after the switch, and writes; then the new version is found wanting.
+            String value = scenario.value().apply(5);
+            writeOld(c, scenario, 12, value);
+            reshaper.rollback(c, id);
+            assertEquals(ReshapeStage.ROLLED_BACK, reshaper.stage(c, id));
+            assertEquals(before, shape(c), "after a rollback from the switch the table is as it was");
+            assertEquals(
+                    scenario.stored().apply(value),
+                    read(c, scenario.oldRead(), 12),
+                    "the write made after the switch is kept");
+        }
+    }
+
     record TargetRefused(String message) {}
 
     static TargetRefused refusedRollback(Reshaper reshaper, Connection c, String id) throws SQLException {

@@ -78,7 +78,7 @@ public class RequestConsumer {
         if (asked.migrationId() == null || blank(asked.requestedBy()) || blank(asked.reason())) {
             throw new WireFormatException("a rollback request needs migrationId, requestedBy and reason");
         }
-        return service.requestRollback(asked.migrationId(), asked.requestedBy(), asked.reason())
+        return service.requestRollback(asked.migrationId(), asked.requestedBy(), asked.reason(), asked.acceptDataLoss())
                 .invoke(outcome -> {
                     if (outcome.unknown()) {
                         LOG.warnf(

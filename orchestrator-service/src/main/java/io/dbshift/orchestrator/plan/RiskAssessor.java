@@ -79,6 +79,16 @@ public final class RiskAssessor {
                 reasons.add("backfill of " + b.table() + " touches up to ~" + rows + " rows");
             }
         }
+        if (!request.operations().isEmpty()) {
+            // The scripts' changes may all be non-breaking; the operations are breaking ones, made without downtime.
+            reasons.removeIf(r -> r.startsWith("every schema change is non-breaking"));
+            level = level.atLeast(Risk.Level.MEDIUM);
+            for (var op : request.operations()) {
+                reasons.add(op.describe() + " is a breaking change made without downtime: expand, backfill (~"
+                        + rows(snapshot, op.table()) + " rows), switch, contract; the application must move to the"
+                        + " new shape before the old one is removed, and a rollback is instant until then");
+            }
+        }
         return new Risk(level, reasons);
     }
 

@@ -146,22 +146,23 @@ public class MigrationResource {
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(badRequest("the rollback request is incomplete; nothing was started", errors));
         }
-        return service.requestRollback(id, asked.requestedBy(), asked.reason()).map(outcome -> {
-            if (outcome.unknown()) {
-                return Response.status(404)
-                        .type(MediaType.APPLICATION_JSON)
-                        .entity(new ErrorBody("no migration " + id, List.of()))
-                        .build();
-            }
-            if (outcome.refusal() != null) {
-                return Response.status(409)
-                        .type(MediaType.APPLICATION_JSON)
-                        .entity(new ErrorBody(
-                                "migration " + id + " cannot be rolled back: " + outcome.refusal(), List.of()))
-                        .build();
-            }
-            return Response.accepted(summary(outcome.migration())).build();
-        });
+        return service.requestRollback(id, asked.requestedBy(), asked.reason(), asked.acceptDataLoss())
+                .map(outcome -> {
+                    if (outcome.unknown()) {
+                        return Response.status(404)
+                                .type(MediaType.APPLICATION_JSON)
+                                .entity(new ErrorBody("no migration " + id, List.of()))
+                                .build();
+                    }
+                    if (outcome.refusal() != null) {
+                        return Response.status(409)
+                                .type(MediaType.APPLICATION_JSON)
+                                .entity(new ErrorBody(
+                                        "migration " + id + " cannot be rolled back: " + outcome.refusal(), List.of()))
+                                .build();
+                    }
+                    return Response.accepted(summary(outcome.migration())).build();
+                });
     }
 
     @GET

@@ -65,9 +65,10 @@ public final class Transition {
     private Transition() {}
 
     /**
-     * An operator asks for production to be rolled back after the migration ended. Refused, with the reason in the
-     * decision's note and nothing changed, while it still runs, when production was not changed by it, when it was
-     * rolled back already, or when it has neither a tested rollback nor a verified backup.
+     * An operator asks for production to be rolled back after the migration ended, or while production's contract
+     * waits for the application's switch. Refused, with the reason in the decision's note and nothing changed, while it
+     * otherwise still runs, when production was not changed by it, when it was rolled back already, or when it has
+     * neither a tested rollback nor a verified backup.
      */
     public static Decision rollbackRequested(MigrationState state, String requestedBy, String reason, Instant now) {
         return rollbackRequested(state, requestedBy, reason, false, now);
@@ -108,7 +109,11 @@ public final class Transition {
         if (method == null && !acceptDataLoss && rollbackMethod(state, evidence, target, true) != null) {
             return Decision.unchanged(
                     state,
-                    target + "'s down scripts were not all proven on staging, so only restoring its backup can roll it"
+                    (contracted(state, evidence, target)
+                                    ? target + "'s expand/contract operations were contracted: their old columns are"
+                                            + " gone"
+                                    : target + "'s down scripts were not all proven on staging")
+                            + ", so only restoring its backup can roll it"
                             + " back, and that loses every write made since the backup was taken ("
                             + evidence.backups.get(target).archive() + "). Ask again accepting the data loss"
                             + " (acceptDataLoss: true, or dbshift rollback --accept-data-loss)");
@@ -412,6 +417,18 @@ public final class Transition {
                         rolled.method(),
                         rolled.verified(),
                         rolled.differences()));
+                String reshaped = evidence.reshapes.get(step.target());
+                if (reshaped != null && !reshaped.equals(ReshapeStage.CONTRACTED.name())) {
+                    // The new shape was dropped (or the backup restored): applications go back to the old columns.
+                    evidence.reshapes.put(step.target(), ReshapeStage.ROLLED_BACK.name());
+                    events.add(new SchemaStageReached(
+                            state.id(),
+                            name(state),
+                            step.target(),
+                            ReshapeStage.ROLLED_BACK,
+                            evidence.shapes.getOrDefault(step.target(), List.of()),
+                            whatToDo(ReshapeStage.ROLLED_BACK, step.target(), true)));
+                }
                 if (state.phase() == Phase.ROLLING_BACK) {
                     // An operator's rollback of an ended migration.
                     Phase end = rolled.verified() ? Phase.ROLLED_BACK : Phase.FAILED;
@@ -773,6 +790,11 @@ public final class Transition {
                 null);
     }
 
+    static boolean contracted(MigrationState state, Evidence evidence, String target) {
+        return !state.request().operations().isEmpty()
+                && ReshapeStage.CONTRACTED.name().equals(evidence.reshapes.get(target));
+    }
+
     /** The command for a step: what the executor or verifier must do. */
     public static Command commandFor(MigrationState state, PlanStep step) {
         String id = Command.idFor(state.id(), step.id());
@@ -848,6 +870,7 @@ public final class Transition {
                         },
                         state.request().operations(),
                         step.kind() == StepKind.EXPAND && step.id().startsWith("staging."),
+                        step.id().startsWith("staging."),
                         step.kind() == StepKind.CONTRACT && step.id().startsWith("production.")
                                 ? state.request().oldApplication()
                                 : null);
@@ -871,14 +894,14 @@ public final class Transition {
             return null;
         }
         List<String> applied = evidence.appliedVersions.getOrDefault(target, List.of());
-        if (applied.isEmpty()
-                && !state.request().operations().isEmpty()
-                && !ReshapeStage.CONTRACTED.name().equals(evidence.reshapes.get(target))) {
+        // Contracted operations have lost their old shape: no down script brings it back, only the backup does.
+        boolean contracted = contracted(state, evidence, target);
+        if (applied.isEmpty() && !state.request().operations().isEmpty() && !contracted) {
             // Only expand/contract operations, not contracted: dropping the new shape is the rollback.
             return "down";
         }
         Evidence.Checkpoint tested = evidence.checkpoints.get(Checkpoints.ROLLBACK_TESTED);
-        if (tested != null && !applied.isEmpty()) {
+        if (tested != null && !applied.isEmpty() && !contracted) {
             // Only versions whose downs staging ran: production may have applied versions staging had before.
             Set<String> proven = new java.util.HashSet<>();
             if (tested.evidence().get("versions") instanceof List<?> versions) {
@@ -1019,6 +1042,7 @@ public final class Transition {
         // Beside the checks' tables, the ones the change touches: exact counts of every table would
         // cost as much as the whole database and fail the step on one unreadable table.
         state.request().backfills().forEach(b -> tables.add(b.table()));
+        state.request().operations().forEach(o -> tables.add(o.table()));
         state.evidence().statements.forEach(s -> tables.addAll(s.tables()));
         return List.copyOf(tables);
     }
