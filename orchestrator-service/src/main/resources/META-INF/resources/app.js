@@ -126,7 +126,8 @@
     var productionStarted = (m.evidence.steps || []).some(function (s) { return s.stepId.indexOf('production.') === 0; });
     var canApprove = may('approver') && live && !productionStarted;
     var canNext = may('operator') && waiting && (waiting.what === 'OPERATOR' || waiting.what === 'SWITCH');
-    var canRollback = may('operator') && (m.phase === 'COMPLETED' || m.phase === 'FAILED');
+    var canRollback = may('operator') && (m.phase === 'COMPLETED' || m.phase === 'FAILED'
+        || (waiting && waiting.what === 'SWITCH'));
     var checkpoints = m.evidence.checkpoints || {};
     var names = ['Migration rehearsed', 'Rollback tested', 'Backup verified', 'Data integrity checks passing',
       'Team notified'];

@@ -497,7 +497,8 @@ public final class DbShift {
     @Command(
             name = "next",
             description = "Go on with a migration that waits for an operator: in manual mode, before each phase and"
-                    + " before production; or after its window closed.",
+                    + " before production; after its window closed; or before production's contract, once the"
+                    + " application runs on the new shape everywhere (as its deploy's ApplicationSwitched would).",
             footer = {"%nExample:", "  dbshift next 3f2c... --reason \"the change is small; we stay on call\""})
     static final class Next extends Decide {
         @Override
@@ -546,8 +547,8 @@ public final class DbShift {
             name = "rollback",
             description = "Roll production back after a migration ended, or while it waits for the application's switch"
                     + " to a new shape: by the down scripts staging proved (an expand/contract change: by dropping"
-                    + " the new shape), else, with --accept-data-loss, from its verified backup (the database is"
-                    + " dropped and restored in maintenance mode).",
+                    + " the new shape), else, with --accept-data-loss, from its verified backup (restored in"
+                    + " maintenance mode into a new database that takes production's name).",
             footer = {"%nExample:", "  dbshift rollback 3f2c... --reason \"checkout errors since 14:02\""})
     static final class Rollback extends Verb {
         @Parameters(paramLabel = "ID")

@@ -50,6 +50,43 @@ class RequestValidatorTest {
     }
 
     @Test
+    void operationsAloneMakeARequestAndEachIsCheckedForWhatItNeeds() {
+        MigrationRequest r = valid();
+        java.util.function.Function<List<io.dbshift.contracts.request.SchemaOperation>, MigrationRequest> with =
+                ops -> new MigrationRequest(
+                        r.name(),
+                        r.target(),
+                        r.staging(),
+                        null,
+                        null,
+                        List.of(),
+                        List.of(),
+                        r.checks(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        ops,
+                        null);
+        var rename = io.dbshift.contracts.request.SchemaOperation.renameColumn("users", "name", "full_name");
+        assertEquals(List.of(), validator.validate(with.apply(List.of(rename))));
+        assertEquals(
+                List.of("operations[0].to", "operations[1].type", "operations[2].up", "operations[3].op"),
+                fields(validator.validate(with.apply(List.of(
+                        io.dbshift.contracts.request.SchemaOperation.renameColumn("users", "name", null),
+                        io.dbshift.contracts.request.SchemaOperation.changeType("orders", "total", " "),
+                        io.dbshift.contracts.request.SchemaOperation.setNotNull("users", "email", null),
+                        new io.dbshift.contracts.request.SchemaOperation(
+                                "merge-columns", "users", "a", null, null, null, null, null))))));
+        List<FieldError> twice = validator.validate(with.apply(List.of(
+                rename, io.dbshift.contracts.request.SchemaOperation.changeType("users", "name", "varchar(200)"))));
+        assertEquals(List.of("operations[1]"), fields(twice));
+        assertTrue(
+                twice.get(0).message().contains("one operation per column"),
+                twice.get(0).message());
+    }
+
+    @Test
     void anUnknownTargetIsNamedWithTheRegisteredOnes() {
         MigrationRequest r = valid();
         MigrationRequest unknown = new MigrationRequest(

@@ -51,7 +51,7 @@ public interface ExecutorConfig {
      * How long an expand/contract step's contract waits for the sessions of the application's old version (by
      * {@code application_name}, when the request names it) to end before it fails naming them.
      */
-    @WithDefault("2m")
+    @WithDefault("5m")
     java.time.Duration oldApplicationWait();
 
     /** The longest a single backfill batch may run. */

@@ -52,8 +52,19 @@ public final class RequestValidator {
             errors.add(new FieldError(
                     "migrations", "at least one migration script, or one expand/contract operation, is required"));
         }
+        Set<String> changed = new HashSet<>();
         for (int i = 0; i < request.operations().size(); i++) {
-            operation(errors, "operations[" + i + "]", request.operations().get(i));
+            SchemaOperation op = request.operations().get(i);
+            operation(errors, "operations[" + i + "]", op);
+            if (op != null
+                    && op.table() != null
+                    && op.column() != null
+                    && !changed.add(op.table() + "." + op.column())) {
+                errors.add(new FieldError(
+                        "operations[" + i + "]",
+                        "changes " + op.table() + "." + op.column() + " again: one operation per column in a migration"
+                                + " (they are expanded together, each from the table as it was)"));
+            }
         }
         Set<String> versions = new HashSet<>();
         for (int i = 0; i < request.migrations().size(); i++) {

@@ -474,9 +474,7 @@ public class ExecutorCommandConsumer {
                     && command.rehearseRollback()
                     && reshaper.stage(connection, command.migrationId() + "/0") == ReshapeStage.NONE) {
                 SchemaSnapshot before = SchemaSnapshotter.take(connection);
-                for (int i = 0; i < operations.size(); i++) {
-                    reshaper.expand(connection, command.migrationId() + "/" + i, operations.get(i));
-                }
+                reshaper.expandAll(connection, byId(command));
                 for (int i = operations.size() - 1; i >= 0; i--) {
                     reshaper.rollback(connection, command.migrationId() + "/" + i);
                 }
@@ -498,24 +496,31 @@ public class ExecutorCommandConsumer {
             if (command.stage() == ReshapeStage.CONTRACTED && command.oldApplication() != null) {
                 reshaper.awaitGone(connection, command.oldApplication(), config.oldApplicationWait());
             }
+            // Expand, switch and contract take all the operations in one transaction: their tables are locked once,
+            // and a contract is all or nothing (a rollback of a half-contracted migration could not give the old
+            // shape back). Each operation's figure is then that transaction's time.
+            long together = System.nanoTime();
+            List<String> ids = List.copyOf(byId(command).keySet());
+            switch (command.stage()) {
+                case EXPANDED -> reshaper.expandAll(connection, byId(command));
+                case READY -> reshaper.readyAll(connection, ids);
+                case CONTRACTED -> reshaper.contractAll(connection, ids);
+                case BACKFILLED -> {}
+                default ->
+                    throw new TargetRefusedException("a command cannot ask for stage " + command.stage(), null, null);
+            }
+            long togetherMs = (System.nanoTime() - together) / 1_000_000;
             for (int i = 0; i < operations.size(); i++) {
                 String id = command.migrationId() + "/" + i;
                 long started = System.nanoTime();
                 long rows = 0;
-                switch (command.stage()) {
-                    case EXPANDED -> reshaper.expand(connection, id, operations.get(i));
-                    case BACKFILLED ->
-                        rows = reshaper.backfill(
-                                        connection,
-                                        () -> targets.connect(command.target()),
-                                        id,
-                                        p -> publish(command.migrationId(), command.stepId(), command.target(), p))
-                                .rowsUpdated();
-                    case READY -> reshaper.ready(connection, id);
-                    case CONTRACTED -> reshaper.contract(connection, id);
-                    default ->
-                        throw new TargetRefusedException(
-                                "a command cannot ask for stage " + command.stage(), null, null);
+                if (command.stage() == ReshapeStage.BACKFILLED) {
+                    rows = reshaper.backfill(
+                                    connection,
+                                    () -> targets.connect(command.target()),
+                                    id,
+                                    p -> publish(command.migrationId(), command.stepId(), command.target(), p))
+                            .rowsUpdated();
                 }
                 var plan = reshaper.plan(connection, id);
                 changes.add(new SchemaReshaped.ShapeChange(
@@ -524,7 +529,9 @@ public class ExecutorCommandConsumer {
                         plan.oldColumns(),
                         plan.newColumns(),
                         rows,
-                        (System.nanoTime() - started) / 1_000_000));
+                        command.stage() == ReshapeStage.BACKFILLED
+                                ? (System.nanoTime() - started) / 1_000_000
+                                : togetherMs));
             }
         } catch (IllegalArgumentException e) {
             // The planner's refusal names the operation, what is in the way and what to do.
@@ -538,6 +545,15 @@ public class ExecutorCommandConsumer {
                 command.stage(),
                 changes,
                 rehearsal);
+    }
+
+    /** The command's operations under their names on the target, {@code <migrationId>/<index>}, in order. */
+    private static java.util.LinkedHashMap<String, SchemaOperation> byId(ReshapeSchema command) {
+        java.util.LinkedHashMap<String, SchemaOperation> byId = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < command.operations().size(); i++) {
+            byId.put(command.migrationId() + "/" + i, command.operations().get(i));
+        }
+        return byId;
     }
 
     /** dbshift's lock on the target database for a step that changes it: one migration at a time per database. */

@@ -26,7 +26,14 @@ public final class ReshapePlanner {
     private ReshapePlanner() {}
 
     /** A column as the catalog has it. */
-    record Column(String name, String type, boolean notNull, String defaultExpr, boolean identity, boolean generated) {}
+    record Column(
+            String name,
+            String type,
+            boolean notNull,
+            String defaultExpr,
+            boolean identity,
+            boolean generated,
+            boolean collated) {}
 
     /**
      * The plan for {@code op} on the table as it is now.
@@ -165,7 +172,7 @@ public final class ReshapePlanner {
         List<String[]> indexes = indexes(connection, oid, op, column.name(), shadow);
         // Before the switch the application's name is the old column; at the switch the names swap in one short
         // transaction, and the trigger follows them.
-        Column renamedOld = new Column(old, column.type(), false, null, false, false);
+        Column renamedOld = new Column(old, column.type(), false, null, false, false, false);
         Sync before = new Sync(names, table, column, List.of(new Target(shadow, column.name(), op.type(), up)), down);
         Sync after = new Sync(
                 names, table, renamedOld, List.of(new Target(column.name(), column.name(), op.type(), up)), down);
@@ -521,7 +528,9 @@ public final class ReshapePlanner {
     static Column column(Connection connection, String oid, String table, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),"
-                        + " a.attidentity <> '', a.attgenerated <> ''"
+                        + " a.attidentity <> '', a.attgenerated <> '',"
+                        + " a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_type WHERE oid ="
+                        + " a.atttypid)"
                         + " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                         + " WHERE a.attrelid = ?::oid AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
             ps.setString(1, oid);
@@ -536,7 +545,8 @@ public final class ReshapePlanner {
                         rs.getBoolean(3),
                         rs.getString(4),
                         rs.getBoolean(5),
-                        rs.getBoolean(6));
+                        rs.getBoolean(6),
+                        rs.getBoolean(7));
             }
         }
     }
@@ -584,6 +594,10 @@ public final class ReshapePlanner {
     private static void refuseConstrained(Connection connection, String oid, SchemaOperation op, Column column)
             throws SQLException {
         List<String> found = new ArrayList<>();
+        if (column.collated()) {
+            // The new column is declared by its type alone; a COLLATE of its own would be lost.
+            found.add("the column's own collation");
+        }
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
                         + " a.attname = ? WHERE c.contype <> 'n' AND ((c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey))"

@@ -74,19 +74,48 @@ public final class Reshaper {
      * does nothing; after a rollback the change can be expanded again.
      */
     public ReshapePlan expand(Connection connection, String id, SchemaOperation op) throws SQLException {
-        ReshapeStage stage = stage(connection, id);
-        if (stage != ReshapeStage.NONE && stage != ReshapeStage.ROLLED_BACK) {
-            return plan(connection, id);
+        return expandAll(connection, java.util.Map.of(id, op)).get(0);
+    }
+
+    /**
+     * Expands several changes in one transaction: the tables are locked once, for all of them, not once each. Each is
+     * planned from the catalog as it is before any of them (so no two may change the same column).
+     */
+    public List<ReshapePlan> expandAll(Connection connection, java.util.Map<String, SchemaOperation> operations)
+            throws SQLException {
+        List<ReshapePlan> plans = new ArrayList<>();
+        List<String> todo = new ArrayList<>();
+        List<String> json = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        for (var entry : operations.entrySet()) {
+            ReshapeStage stage = stage(connection, entry.getKey());
+            if (stage != ReshapeStage.NONE && stage != ReshapeStage.ROLLED_BACK) {
+                plans.add(plan(connection, entry.getKey()));
+                continue;
+            }
+            ReshapePlan plan = ReshapePlanner.plan(connection, entry.getValue(), entry.getKey());
+            try {
+                json.add(JSON.writeValueAsString(plan));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            plans.add(plan);
+            todo.add(entry.getKey());
+            sql.addAll(plan.expand());
         }
-        ReshapePlan plan = ReshapePlanner.plan(connection, op, id);
-        String json;
-        try {
-            json = JSON.writeValueAsString(plan);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        if (!todo.isEmpty()) {
+            transaction(
+                    connection,
+                    todo,
+                    "expand "
+                            + String.join(
+                                    "; ",
+                                    plans.stream().map(ReshapePlan::operation).toList()),
+                    sql,
+                    ReshapeStage.EXPANDED,
+                    json);
         }
-        transaction(connection, id, "expand " + plan.operation(), plan.expand(), ReshapeStage.EXPANDED, json);
-        return plan;
+        return plans;
     }
 
     /**
@@ -131,20 +160,51 @@ public final class Reshaper {
 
     /** Puts the new shape under its final names: the application can now be deployed on it. */
     public void ready(Connection connection, String id) throws SQLException {
-        if (require(connection, id, ReshapeStage.BACKFILLED, "switch") != ReshapeStage.BACKFILLED) {
-            return;
+        readyAll(connection, List.of(id));
+    }
+
+    /** Switches several changes in one transaction: one short lock of their tables, not one each. */
+    public void readyAll(Connection connection, List<String> ids) throws SQLException {
+        List<String> todo = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        for (String id : ids) {
+            if (require(connection, id, ReshapeStage.BACKFILLED, "switch") == ReshapeStage.BACKFILLED) {
+                ReshapePlan plan = plan(connection, id);
+                todo.add(id);
+                sql.addAll(plan.switchOver());
+                what.add(plan.operation());
+            }
         }
-        ReshapePlan plan = plan(connection, id);
-        transaction(connection, id, "switch " + plan.operation(), plan.switchOver(), ReshapeStage.READY, null);
+        if (!todo.isEmpty()) {
+            transaction(connection, todo, "switch " + String.join("; ", what), sql, ReshapeStage.READY, null);
+        }
     }
 
     /** Removes the old shape, the triggers and the helper functions. No rollback without a backup after this. */
     public void contract(Connection connection, String id) throws SQLException {
-        if (require(connection, id, ReshapeStage.READY, "contract") != ReshapeStage.READY) {
-            return;
+        contractAll(connection, List.of(id));
+    }
+
+    /**
+     * Contracts several changes in one transaction: all of them or none, so that a migration is never left with some
+     * old shapes gone and others not, which no single rollback could undo.
+     */
+    public void contractAll(Connection connection, List<String> ids) throws SQLException {
+        List<String> todo = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        for (String id : ids) {
+            if (require(connection, id, ReshapeStage.READY, "contract") == ReshapeStage.READY) {
+                ReshapePlan plan = plan(connection, id);
+                todo.add(id);
+                sql.addAll(plan.contract());
+                what.add(plan.operation());
+            }
         }
-        ReshapePlan plan = plan(connection, id);
-        transaction(connection, id, "contract " + plan.operation(), plan.contract(), ReshapeStage.CONTRACTED, null);
+        if (!todo.isEmpty()) {
+            transaction(connection, todo, "contract " + String.join("; ", what), sql, ReshapeStage.CONTRACTED, null);
+        }
     }
 
     /**
@@ -237,9 +297,10 @@ public final class Reshaper {
                         sessions.size() + " session(s) of the old version (application_name " + application + ") are"
                                 + " still connected after " + wait.toSeconds() + " s (pids "
                                 + String.join(", ", sessions)
-                                + "): the old columns are still in use, so they were not removed and the migration"
-                                + " stops here. Stop the old version, then roll back (dbshift rollback ID: instant, the"
-                                + " old shape is whole) and ask again once nothing uses the old columns",
+                                + "): the old columns are still in use, so nothing was removed, and the migration stops"
+                                + " here with both shapes in place and kept in sync. Find out why the old version still"
+                                + " runs; a rollback (dbshift rollback ID) drops the new columns, so only once no version"
+                                + " uses them",
                         null,
                         null);
             }
@@ -278,6 +339,14 @@ public final class Reshaper {
     private void transaction(
             Connection connection, String id, String what, List<String> sql, ReshapeStage to, String planJson)
             throws SQLException {
+        transaction(connection, List.of(id), what, sql, to, planJson == null ? null : List.of(planJson));
+    }
+
+    /** @param plans each change's plan as JSON, stored with it (on expand); null to keep the stored ones */
+    private void transaction(
+            Connection connection, List<String> ids, String what, List<String> sql, ReshapeStage to, List<String> plans)
+            throws SQLException {
+        String id = String.join(", ", ids);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
@@ -289,7 +358,9 @@ public final class Reshaper {
             withRetries(id, what, () -> {
                 try (Statement s = connection.createStatement()) {
                     s.execute("SET LOCAL lock_timeout = '" + lockTimeout + "'");
-                    record(connection, id, to, planJson);
+                    for (int i = 0; i < ids.size(); i++) {
+                        record(connection, ids.get(i), to, plans == null ? null : plans.get(i));
+                    }
                     if (!ordered.isEmpty()) {
                         try {
                             s.execute(String.join(";\n", ordered));
@@ -332,8 +403,9 @@ public final class Reshaper {
                     throw new TargetRefusedException(
                             what + " (" + id + ") waited longer than lock_timeout " + lockTimeout + " for its lock "
                                     + (attempt + 1) + " times (pauses " + String.join(", ", waits) + "): another"
-                                    + " session held it each time, and nothing of this stage stayed. Find it in pg_locks"
-                                    + " and pg_stat_activity; the stages before stay, and a rollback drops them.",
+                                    + " session held it each time, and the statement that waited was rolled back. Find"
+                                    + " the session in pg_locks and pg_stat_activity; what the stages before did stays,"
+                                    + " and a rollback drops it.",
                             e.getSQLState(),
                             e);
                 }

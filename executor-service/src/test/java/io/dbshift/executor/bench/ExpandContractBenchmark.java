@@ -101,8 +101,10 @@ public final class ExpandContractBenchmark {
             apps.add(Pgbench.start(postgres, before, clients, rate, "old"));
             long t = now();
             long t0 = System.nanoTime();
-            reshaper.expand(c, "bench/rename", rename);
-            reshaper.expand(c, "bench/widen", widen);
+            Map<String, SchemaOperation> both = new LinkedHashMap<>();
+            both.put("bench/rename", rename);
+            both.put("bench/widen", widen);
+            reshaper.expandAll(c, both);
             ddl.append(String.format(Locale.ROOT, "expand %.0f ms", (System.nanoTime() - t0) / 1e6));
             // A DDL stage is short: its window runs on to 5 s, so that transactions it delayed count and its p99
             // rests on thousands of transactions, not on a few hundred.
@@ -120,8 +122,7 @@ public final class ExpandContractBenchmark {
             stages.add(new Window("backfill (old statements)", t, now()));
             t = now();
             t0 = System.nanoTime();
-            reshaper.ready(c, "bench/rename");
-            reshaper.ready(c, "bench/widen");
+            reshaper.readyAll(c, List.of("bench/rename", "bench/widen"));
             ddl.append(String.format(Locale.ROOT, ", switch %.0f ms", (System.nanoTime() - t0) / 1e6));
             stages.add(new Window("switch (old statements)", t, until(t, 5)));
             t = now();
@@ -137,8 +138,7 @@ public final class ExpandContractBenchmark {
             stages.add(new Window("deploy (old and new statements side by side, half the traffic each)", t, now()));
             t = now();
             t0 = System.nanoTime();
-            reshaper.contract(c, "bench/rename");
-            reshaper.contract(c, "bench/widen");
+            reshaper.contractAll(c, List.of("bench/rename", "bench/widen"));
             ddl.append(String.format(Locale.ROOT, ", contract %.0f ms", (System.nanoTime() - t0) / 1e6));
             stages.add(new Window("contract (new statements)", t, until(t, 5)));
             t = now();

@@ -23,7 +23,7 @@ class ReshapePlannerTest {
         c = postgres.connect("reshape_planner");
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total int,"
-                    + " email text UNIQUE, code text, status text NOT NULL);"
+                    + " email text UNIQUE, code text, status text NOT NULL, title text COLLATE \"C\");"
                     + " CREATE INDEX orders_lower_code ON orders (lower(code));"
                     + " CREATE INDEX orders_total_desc ON orders (total DESC);"
                     + " CREATE VIEW open_orders AS SELECT id, status FROM orders;"
@@ -50,6 +50,8 @@ class ReshapePlannerTest {
         message = refusal(SchemaOperation.changeType("orders", "total", "bigint"));
         assertTrue(message.contains("index orders_total_desc"), message);
         assertTrue(message.contains("an ordering"), message);
+        message = refusal(SchemaOperation.renameColumn("orders", "title", "heading"));
+        assertTrue(message.contains("own collation"), message);
         message = refusal(SchemaOperation.changeType("orders", "id", "int"));
         assertTrue(message.contains("identity"), message);
         message = refusal(SchemaOperation.dropColumn("orders", "status", null));

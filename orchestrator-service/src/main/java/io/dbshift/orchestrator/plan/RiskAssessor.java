@@ -81,7 +81,8 @@ public final class RiskAssessor {
         }
         if (!request.operations().isEmpty()) {
             // The scripts' changes may all be non-breaking; the operations are breaking ones, made without downtime.
-            reasons.removeIf(r -> r.startsWith("every schema change is non-breaking"));
+            reasons.removeIf(r -> r.startsWith("every schema change is non-breaking")
+                    || r.startsWith("every statement is non-breaking"));
             level = level.atLeast(Risk.Level.MEDIUM);
             for (var op : request.operations()) {
                 reasons.add(op.describe() + " is a breaking change made without downtime: expand, backfill (~"

@@ -137,6 +137,9 @@ public final class OperatorActions {
         if (state.request().operations().isEmpty()) {
             return Decision.unchanged(state, "the migration has no expand/contract operations to switch to");
         }
+        if (state.phase() == io.dbshift.contracts.Phase.ROLLING_BACK) {
+            return Decision.unchanged(state, "the migration is being rolled back: its new shape is going away");
+        }
         if (!io.dbshift.contracts.schema.ReshapeStage.READY
                 .name()
                 .equals(state.evidence().reshapes.get(state.request().target()))) {

@@ -418,7 +418,11 @@ public final class Transition {
                         rolled.verified(),
                         rolled.differences()));
                 String reshaped = evidence.reshapes.get(step.target());
-                if (reshaped != null && !reshaped.equals(ReshapeStage.CONTRACTED.name())) {
+                // Dropping the new shape, or restoring the backup (which has the old columns even after contract).
+                if (reshaped != null
+                        && rolled.verified()
+                        && (!reshaped.equals(ReshapeStage.CONTRACTED.name())
+                                || rolled.method().equals("restore"))) {
                     // The new shape was dropped (or the backup restored): applications go back to the old columns.
                     evidence.reshapes.put(step.target(), ReshapeStage.ROLLED_BACK.name());
                     events.add(new SchemaStageReached(
