@@ -93,7 +93,11 @@ class CliIT {
         Run run = dbshift("start", bad.toString());
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("target: unknown target \"prod-eu\""), run.err());
-        assertTrue(run.err().contains("migrations: at least one migration script is required"), run.err());
+        assertTrue(
+                run.err()
+                        .contains("migrations: at least one migration script, or one expand/contract operation, is"
+                                + " required"),
+                run.err());
     }
 
     @Test

@@ -598,18 +598,7 @@ public final class ReshapePlanner {
             // The new column is declared by its type alone; a COLLATE of its own would be lost.
             found.add("the column's own collation");
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
-                        + " a.attname = ? WHERE c.contype <> 'n' AND ((c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey))"
-                        + " OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey)))")) {
-            ps.setString(1, oid);
-            ps.setString(2, column.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(kind(rs.getString(2)) + " " + rs.getString(1));
-                }
-            }
-        }
+        found.addAll(constraints(connection, oid, column.name(), "c.contype <> 'n'"));
         found.addAll(views(connection, oid, column.name()));
         if (!found.isEmpty()) {
             throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + " cannot keep "
@@ -618,27 +607,37 @@ public final class ReshapePlanner {
         }
     }
 
-    /** Foreign keys pointing at the column and views over it would stop the column being dropped at contract. */
+    /** A primary key over the column, foreign keys pointing at it and views over it stop it being dropped at contract. */
     private static void refuseReferenced(Connection connection, String oid, SchemaOperation op, Column column)
+            throws SQLException {
+        List<String> found = new ArrayList<>(constraints(connection, oid, column.name(), "c.contype = 'p'"));
+        found.addAll(views(connection, oid, column.name()));
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + ": "
+                    + String.join(", ", found) + " depends on the column; drop or change it first");
+        }
+    }
+
+    /**
+     * The constraints of the table over the column that match {@code ownKind} (an SQL condition on {@code c.contype}),
+     * and every foreign key that references the column, each as "kind name".
+     */
+    private static List<String> constraints(Connection connection, String oid, String column, String ownKind)
             throws SQLException {
         List<String> found = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
-                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey) AND c.contype"
-                        + " = 'p') OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
+                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey) AND " + ownKind
+                        + ") OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
             ps.setString(1, oid);
-            ps.setString(2, column.name());
+            ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(kind(rs.getString(2)) + " " + rs.getString(1));
                 }
             }
         }
-        found.addAll(views(connection, oid, column.name()));
-        if (!found.isEmpty()) {
-            throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + ": "
-                    + String.join(", ", found) + " depends on the column; drop or change it first");
-        }
+        return found;
     }
 
     private static List<String> views(Connection connection, String oid, String column) throws SQLException {

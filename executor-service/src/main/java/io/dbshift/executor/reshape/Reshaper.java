@@ -165,20 +165,7 @@ public final class Reshaper {
 
     /** Switches several changes in one transaction: one short lock of their tables, not one each. */
     public void readyAll(Connection connection, List<String> ids) throws SQLException {
-        List<String> todo = new ArrayList<>();
-        List<String> sql = new ArrayList<>();
-        List<String> what = new ArrayList<>();
-        for (String id : ids) {
-            if (require(connection, id, ReshapeStage.BACKFILLED, "switch") == ReshapeStage.BACKFILLED) {
-                ReshapePlan plan = plan(connection, id);
-                todo.add(id);
-                sql.addAll(plan.switchOver());
-                what.add(plan.operation());
-            }
-        }
-        if (!todo.isEmpty()) {
-            transaction(connection, todo, "switch " + String.join("; ", what), sql, ReshapeStage.READY, null);
-        }
+        advanceAll(connection, ids, ReshapeStage.BACKFILLED, ReshapeStage.READY, "switch", ReshapePlan::switchOver);
     }
 
     /** Removes the old shape, the triggers and the helper functions. No rollback without a backup after this. */
@@ -191,19 +178,34 @@ public final class Reshaper {
      * old shapes gone and others not, which no single rollback could undo.
      */
     public void contractAll(Connection connection, List<String> ids) throws SQLException {
+        advanceAll(connection, ids, ReshapeStage.READY, ReshapeStage.CONTRACTED, "contract", ReshapePlan::contract);
+    }
+
+    /**
+     * Takes every change at {@code from} to {@code to} in one transaction with the SQL {@code step} gives of each plan;
+     * changes already past {@code from} are left, a change not yet at it is refused.
+     */
+    private void advanceAll(
+            Connection connection,
+            List<String> ids,
+            ReshapeStage from,
+            ReshapeStage to,
+            String verb,
+            java.util.function.Function<ReshapePlan, List<String>> step)
+            throws SQLException {
         List<String> todo = new ArrayList<>();
         List<String> sql = new ArrayList<>();
         List<String> what = new ArrayList<>();
         for (String id : ids) {
-            if (require(connection, id, ReshapeStage.READY, "contract") == ReshapeStage.READY) {
+            if (require(connection, id, from, verb) == from) {
                 ReshapePlan plan = plan(connection, id);
                 todo.add(id);
-                sql.addAll(plan.contract());
+                sql.addAll(step.apply(plan));
                 what.add(plan.operation());
             }
         }
         if (!todo.isEmpty()) {
-            transaction(connection, todo, "contract " + String.join("; ", what), sql, ReshapeStage.CONTRACTED, null);
+            transaction(connection, todo, verb + " " + String.join("; ", what), sql, to, null);
         }
     }
 

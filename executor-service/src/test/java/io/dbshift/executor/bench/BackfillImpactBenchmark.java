@@ -162,30 +162,7 @@ public final class BackfillImpactBenchmark {
         Path logs = Files.createTempDirectory("dbshift-pgbench");
         // Beside work, pgbench runs until the work ends (it is stopped then), however long that is.
         int duration = work == null ? seconds : 3600;
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/lib/postgresql/15/bin/pgbench",
-                "-h",
-                postgres.host(),
-                "-p",
-                String.valueOf(postgres.port()),
-                "-U",
-                postgres.user(),
-                "-n",
-                "-c",
-                String.valueOf(clients),
-                "-j",
-                "2",
-                "-T",
-                String.valueOf(duration),
-                "-f",
-                script.toString(),
-                "-l",
-                "--log-prefix",
-                logs.resolve("tx").toString(),
-                "bench_backfill"));
-        if (rate > 0) {
-            command.addAll(command.size() - 1, List.of("-R", String.valueOf(rate)));
-        }
+        List<String> command = pgbenchCommand(postgres, script, clients, rate, duration, logs, "bench_backfill");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.redirectOutput(logs.resolve("out.txt").toFile());
         pb.environment().put("PGPASSWORD", postgres.password());
@@ -244,6 +221,39 @@ public final class BackfillImpactBenchmark {
                 done == null ? "none" : done.description(),
                 done == null ? 0 : done.rowsPerSecond(),
                 done == null ? seconds : (to - from) / 1e6);
+    }
+
+    /**
+     * pgbench running {@code script} with {@code clients} for {@code seconds}, at {@code rate} transactions/s (0: flat
+     * out), logging every transaction under {@code logs}/tx.
+     */
+    static List<String> pgbenchCommand(
+            LocalPostgres postgres, Path script, int clients, int rate, int seconds, Path logs, String database) {
+        List<String> command = new ArrayList<>(List.of(
+                "/usr/lib/postgresql/15/bin/pgbench",
+                "-h",
+                postgres.host(),
+                "-p",
+                String.valueOf(postgres.port()),
+                "-U",
+                postgres.user(),
+                "-n",
+                "-c",
+                String.valueOf(clients),
+                "-j",
+                "2",
+                "-T",
+                String.valueOf(seconds),
+                "-f",
+                script.toString(),
+                "-l",
+                "--log-prefix",
+                logs.resolve("tx").toString()));
+        if (rate > 0) {
+            command.addAll(List.of("-R", String.valueOf(rate)));
+        }
+        command.add(database);
+        return command;
     }
 
     static long pgbenchClients(LocalPostgres postgres) throws java.sql.SQLException {

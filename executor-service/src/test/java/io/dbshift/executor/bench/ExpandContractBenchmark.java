@@ -37,7 +37,8 @@ import org.awaitility.Awaitility;
  * time one of its statements waited on a lock (from the server's {@code log_lock_waits}, logged after 10 ms). Prints
  * Markdown.
  *
- * <p>Run: {@code ./dbshift bench-expand-contract [--rows 1000000] [--clients 4] [--rate 1000] [--lock-timeout 500ms]}.
+ * <p>Run: {@code ./dbshift bench-expand-contract [--rows 1000000] [--clients 4] [--rate 1000] [--lock-timeout 500ms]};
+ * with {@code --probe}, only how long the expand's lock stalls a reader and a writer, with no other load.
  */
 public final class ExpandContractBenchmark {
     static final String DATABASE = "bench_reshape";
@@ -51,6 +52,10 @@ public final class ExpandContractBenchmark {
         if (postgres.serverLog() == null) {
             throw new IllegalStateException("this benchmark reads the server's log for lock waits: run it on the"
                     + " throwaway cluster (unset DBSHIFT_PG_HOST)");
+        }
+        if (List.of(args).contains("--probe")) {
+            probe(postgres, rows, lockTimeout);
+            System.exit(0);
         }
         postgres.recreateDatabase(DATABASE);
         try (Connection c = postgres.connect(DATABASE);
@@ -190,6 +195,90 @@ public final class ExpandContractBenchmark {
         System.exit(0);
     }
 
+    /**
+     * How long the expand's table lock stalls a statement, apart from the load: one session reads a row in a loop (no
+     * trigger fires), another updates one (the new triggers fire, and compile on their first run), while both
+     * operations are expanded; the worst of each, six times on a fresh table.
+     */
+    static void probe(LocalPostgres postgres, int rows, String lockTimeout) throws Exception {
+        System.out.println("| Run | expand ms | worst read ms | worst update ms |\n|---|---|---|---|");
+        for (int run = 1; run <= 6; run++) {
+            postgres.recreateDatabase(DATABASE);
+            try (Connection c = postgres.connect(DATABASE);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE accounts AS SELECT g AS aid, (g - 1) / 100000 + 1 AS bid, 0 AS abalance"
+                        + " FROM generate_series(1, " + rows + ") g");
+                s.execute("ALTER TABLE accounts ADD PRIMARY KEY (aid), ALTER bid SET NOT NULL, ALTER abalance SET"
+                        + " NOT NULL");
+                s.execute("CHECKPOINT");
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong worstRead = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong worstUpdate = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(2);
+            List<Thread> loops = List.of(
+                    loop(postgres, "SELECT abalance FROM accounts WHERE aid = 9", stop, worstRead, looping),
+                    loop(
+                            postgres,
+                            "UPDATE accounts SET abalance = abalance + 1 WHERE aid = 7",
+                            stop,
+                            worstUpdate,
+                            looping));
+            looping.await();
+            worstRead.set(0);
+            worstUpdate.set(0);
+            long took;
+            try (Connection c = postgres.connect(DATABASE)) {
+                Reshaper reshaper =
+                        new Reshaper(lockTimeout, 3, Duration.ofMillis(50), new KeysetBackfill(lockTimeout, "60s"));
+                Map<String, SchemaOperation> both = new LinkedHashMap<>();
+                both.put("probe/0", SchemaOperation.renameColumn("accounts", "bid", "branch_id"));
+                both.put("probe/1", SchemaOperation.changeType("accounts", "abalance", "bigint"));
+                long t = System.nanoTime();
+                reshaper.expandAll(c, both);
+                took = System.nanoTime() - t;
+            }
+            // Long enough after the commit for both loops to have run their next statements.
+            until(now(), 1);
+            stop.set(true);
+            for (Thread t : loops) {
+                t.join();
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %.1f | %.1f | %.1f |%n",
+                    run,
+                    took / 1e6,
+                    worstRead.get() / 1e6,
+                    worstUpdate.get() / 1e6);
+        }
+    }
+
+    private static Thread loop(
+            LocalPostgres postgres,
+            String sql,
+            java.util.concurrent.atomic.AtomicBoolean stop,
+            java.util.concurrent.atomic.AtomicLong worst,
+            java.util.concurrent.CountDownLatch looping) {
+        Thread thread = new Thread(() -> {
+            try (Connection c = postgres.connect(DATABASE);
+                    Statement s = c.createStatement()) {
+                for (int i = 0; !stop.get(); i++) {
+                    long t = System.nanoTime();
+                    s.execute(sql);
+                    worst.accumulateAndGet(System.nanoTime() - t, Math::max);
+                    if (i == 100) {
+                        looping.countDown();
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
     /** After dbshift's run: the final shape, and the sums the application could not have changed by renaming. */
     static String check(LocalPostgres postgres) throws SQLException {
         try (Connection c = postgres.connect(DATABASE);
@@ -224,29 +313,8 @@ public final class ExpandContractBenchmark {
         static Pgbench start(LocalPostgres postgres, Path script, int clients, int rate, String name) throws Exception {
             Set<Integer> known = pgbenchPids(postgres);
             Path logs = Files.createTempDirectory("dbshift-pgbench-" + name);
-            List<String> command = List.of(
-                    "/usr/lib/postgresql/15/bin/pgbench",
-                    "-h",
-                    postgres.host(),
-                    "-p",
-                    String.valueOf(postgres.port()),
-                    "-U",
-                    postgres.user(),
-                    "-n",
-                    "-c",
-                    String.valueOf(clients),
-                    "-j",
-                    "2",
-                    "-T",
-                    "3600",
-                    "-R",
-                    String.valueOf(rate),
-                    "-f",
-                    script.toString(),
-                    "-l",
-                    "--log-prefix",
-                    logs.resolve("tx").toString(),
-                    DATABASE);
+            List<String> command =
+                    BackfillImpactBenchmark.pgbenchCommand(postgres, script, clients, rate, 3600, logs, DATABASE);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.redirectOutput(logs.resolve("out.txt").toFile());
             pb.environment().put("PGPASSWORD", postgres.password());

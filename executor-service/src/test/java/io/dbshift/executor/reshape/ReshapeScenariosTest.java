@@ -182,13 +182,8 @@ class ReshapeScenariosTest {
     @MethodSource("scenarios")
     void expandRollbackExpandBackfillContract(Scenario scenario) throws Exception {
         String database = "reshape_" + scenario.op().op().replace('-', '_');
-        postgres.recreateDatabase(database);
-        try (Connection c = postgres.connect(database)) {
-            try (Statement s = c.createStatement()) {
-                s.execute(scenario.setup());
-            }
+        try (Connection c = seeded(database, scenario)) {
             String before = shape(c);
-            Reshaper reshaper = new Reshaper("1s", 3, Duration.ofMillis(50), new KeysetBackfill("1s", "30s"));
             String id = "m1/" + scenario.op().op();
 
             // Expand: both shapes readable and writable, in sync both ways.
@@ -304,13 +299,8 @@ class ReshapeScenariosTest {
     @MethodSource("scenarios")
     void aRollbackAfterTheSwitchPutsTheOriginalBackWithTheWritesMadeSince(Scenario scenario) throws Exception {
         String database = "reshape_switch_" + scenario.op().op().replace('-', '_');
-        postgres.recreateDatabase(database);
-        try (Connection c = postgres.connect(database)) {
-            try (Statement s = c.createStatement()) {
-                s.execute(scenario.setup());
-            }
+        try (Connection c = seeded(database, scenario)) {
             String before = shape(c);
-            Reshaper reshaper = new Reshaper("1s", 3, Duration.ofMillis(50), new KeysetBackfill("1s", "30s"));
             String id = "m2/" + scenario.op().op();
             reshaper.expand(c, id, scenario.op());
             reshaper.backfill(c, () -> postgres.connect(database), id, p -> {});
@@ -326,6 +316,18 @@ class ReshapeScenariosTest {
                     read(c, scenario.oldRead(), 12),
                     "the write made after the switch is kept");
         }
+    }
+
+    static final Reshaper reshaper = new Reshaper("1s", 3, Duration.ofMillis(50), new KeysetBackfill("1s", "30s"));
+
+    /** A fresh database with the scenario's table, connected. */
+    static Connection seeded(String database, Scenario scenario) throws SQLException {
+        postgres.recreateDatabase(database);
+        Connection c = postgres.connect(database);
+        try (Statement s = c.createStatement()) {
+            s.execute(scenario.setup());
+        }
+        return c;
     }
 
     record TargetRefused(String message) {}
