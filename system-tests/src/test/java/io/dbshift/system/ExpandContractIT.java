@@ -97,6 +97,7 @@ class ExpandContractIT {
 
         // The old version writes through the old column the whole time, under its own application_name.
         Map<Long, Integer> written = new ConcurrentHashMap<>();
+        Map<Long, Integer> increments = new ConcurrentHashMap<>();
         AtomicBoolean stopOld = new AtomicBoolean();
         AtomicInteger oldWrites = new AtomicInteger();
         AtomicReference<Throwable> oldFailed = new AtomicReference<>();
@@ -115,6 +116,7 @@ class ExpandContractIT {
                     update.setLong(2, id);
                     update.executeUpdate();
                     written.put(id, bid);
+                    increments.merge(id, 1, Integer::sum);
                     oldWrites.incrementAndGet();
                 }
             } catch (Throwable t) {
@@ -169,15 +171,17 @@ class ExpandContractIT {
                         () -> Json.MAPPER.readTree(get("/migrations/" + id).body()),
                         m -> m.path("waitingFor").isMissingNode()
                                 || m.path("waitingFor").isNull());
-        await().during(Duration.ofSeconds(3))
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> !Json.MAPPER
-                        .readTree(get("/migrations/" + id).body())
-                        .path("phase")
-                        .asText()
-                        .equals("COMPLETED"));
+        // The executor is in production.contract (it holds dbshift's lock on the target) and waits there.
         try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
                 Statement s = c.createStatement()) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count(s, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0);
+            assertEquals(
+                    "production.contract",
+                    Json.MAPPER
+                            .readTree(get("/migrations/" + id).body())
+                            .path("step")
+                            .asText());
             assertEquals(
                     1,
                     count(
@@ -185,6 +189,7 @@ class ExpandContractIT {
                             "SELECT count(*) FROM information_schema.columns WHERE table_name = 'ledger'"
                                     + " AND column_name = 'bid'"),
                     "the old column stays while its application is connected");
+            assertEquals(1, count(s, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ledger-v1'"));
         }
         oldSession.close();
 
@@ -223,6 +228,14 @@ class ExpandContractIT {
                         (long) w.getValue(),
                         count(s, "SELECT branch_id FROM ledger WHERE id = " + w.getKey()),
                         "row " + w.getKey() + " keeps its last write");
+            }
+            for (Map.Entry<Long, Integer> w : increments.entrySet()) {
+                if (w.getKey() != 1L) {
+                    assertEquals(
+                            w.getKey() + w.getValue(),
+                            count(s, "SELECT balance FROM ledger WHERE id = " + w.getKey()),
+                            "row " + w.getKey() + " keeps every increment made through the old int column");
+                }
             }
             assertEquals(ROWS, count(s, "SELECT count(*) FROM ledger"));
             assertEquals(

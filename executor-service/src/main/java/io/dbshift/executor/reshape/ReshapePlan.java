@@ -34,4 +34,13 @@ public record ReshapePlan(
         List<String> rollback,
         List<String> rollbackAfterSwitch,
         List<String> oldColumns,
-        List<String> newColumns) {}
+        List<String> newColumns) {
+
+    /** The old indexes the change rebuilds over its new column (renamed into place at contract). */
+    public List<String> rebuiltIndexes() {
+        return contract.stream()
+                .filter(sql -> sql.startsWith("ALTER INDEX ") && sql.contains(" RENAME TO "))
+                .map(sql -> sql.substring(sql.indexOf(" RENAME TO ") + " RENAME TO ".length()))
+                .toList();
+    }
+}

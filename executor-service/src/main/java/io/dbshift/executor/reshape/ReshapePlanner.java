@@ -33,7 +33,8 @@ public final class ReshapePlanner {
             String defaultExpr,
             boolean identity,
             boolean generated,
-            boolean collated) {}
+            boolean collated,
+            String base) {}
 
     /**
      * The plan for {@code op} on the table as it is now.
@@ -58,6 +59,9 @@ public final class ReshapePlanner {
             throw new IllegalArgumentException("column " + op.table() + "." + op.column() + " is "
                     + (column.identity() ? "an identity" : "a generated") + " column, which " + op.op()
                     + " cannot keep in sync; change it with a plain migration script in a maintenance window");
+        }
+        if (!op.op().equals("drop-column")) {
+            comparable(connection, op, column.base());
         }
         String tag = tag(id);
         String schema = schemaOf(connection, oid);
@@ -107,9 +111,9 @@ public final class ReshapePlanner {
                 names,
                 table,
                 column,
-                List.of(new Target(op.to(), op.to(), column.type(), q(column.name()))),
+                List.of(new Target(op.to(), op.to(), column.base(), q(column.name()))),
                 q(op.to()));
-        List<String[]> indexes = indexes(connection, oid, op, column.name(), op.to());
+        List<String[]> indexes = indexes(connection, oid, op, column.name(), op.to(), names);
         List<String> expand =
                 new ArrayList<>(List.of("ALTER TABLE " + table + " ADD COLUMN " + q(op.to()) + " " + column.type()));
         expand.addAll(sync.create());
@@ -167,15 +171,19 @@ public final class ReshapePlanner {
         String shadow = "_dbshift_new_" + column.name();
         String old = "_dbshift_old_" + column.name();
         refuseExisting(connection, oid, op.table(), shadow);
-        String up = op.up() == null || op.up().isBlank() ? q(column.name()) + "::" + op.type() : op.up();
-        String down = op.down() == null || op.down().isBlank() ? q(column.name()) + "::" + column.type() : op.down();
-        List<String[]> indexes = indexes(connection, oid, op, column.name(), shadow);
+        // Casts name the type without its length or precision: an explicit cast to varchar(5) would cut a longer value
+        // without a word, where storing it in the column refuses it.
+        String newBase = baseType(connection, op.type());
+        comparable(connection, op, newBase);
+        String up = op.up() == null || op.up().isBlank() ? q(column.name()) + "::" + newBase : op.up();
+        String down = op.down() == null || op.down().isBlank() ? q(column.name()) + "::" + column.base() : op.down();
+        List<String[]> indexes = indexes(connection, oid, op, column.name(), shadow, names);
         // Before the switch the application's name is the old column; at the switch the names swap in one short
         // transaction, and the trigger follows them.
-        Column renamedOld = new Column(old, column.type(), false, null, false, false, false);
-        Sync before = new Sync(names, table, column, List.of(new Target(shadow, column.name(), op.type(), up)), down);
+        Column renamedOld = new Column(old, column.type(), false, null, false, false, false, column.base());
+        Sync before = new Sync(names, table, column, List.of(new Target(shadow, column.name(), newBase, up)), down);
         Sync after = new Sync(
-                names, table, renamedOld, List.of(new Target(column.name(), column.name(), op.type(), up)), down);
+                names, table, renamedOld, List.of(new Target(column.name(), column.name(), newBase, up)), down);
         List<String> expand =
                 new ArrayList<>(List.of("ALTER TABLE " + table + " ADD COLUMN " + q(shadow) + " " + op.type()));
         expand.addAll(before.create());
@@ -246,8 +254,8 @@ public final class ReshapePlanner {
         String c = q(column.name());
         String fill = names.function("up");
         List<String> expand = List.of(
-                "CREATE FUNCTION " + fill + "(" + c + " " + column.type() + ") RETURNS " + column.type()
-                        + " LANGUAGE sql AS $dbshift$ SELECT (" + op.up() + ")::" + column.type() + " $dbshift$",
+                "CREATE FUNCTION " + fill + "(" + c + " " + column.base() + ") RETURNS " + column.base()
+                        + " LANGUAGE sql AS $dbshift$ SELECT (" + op.up() + ")::" + column.base() + " $dbshift$",
                 // The old application may still write NULL: the row gets the value instead, so the check holds.
                 "CREATE FUNCTION " + names.function("sync") + "() RETURNS trigger LANGUAGE plpgsql AS $dbshift$"
                         + " BEGIN IF NEW." + c + " IS NULL THEN NEW." + c + " := " + fill + "(NEW." + c + "); END IF;"
@@ -258,7 +266,7 @@ public final class ReshapePlanner {
         List<String> drop = List.of(
                 "DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table,
                 "DROP FUNCTION IF EXISTS " + names.function("sync") + "()",
-                "DROP FUNCTION IF EXISTS " + fill + "(" + column.type() + ")");
+                "DROP FUNCTION IF EXISTS " + fill + "(" + column.base() + ")");
         List<String> contract = new ArrayList<>(List.of(
                 "ALTER TABLE " + table + " ALTER COLUMN " + c + " SET NOT NULL",
                 "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + names.check()));
@@ -295,11 +303,16 @@ public final class ReshapePlanner {
                     + " NOT NULL without a default, so rows the new application inserts without it would fail; give"
                     + " \"down\", the value to store in it until it is dropped");
         }
+        List<String> unique = constraints(connection, oid, column.name(), "c.contype IN ('u', 'x')");
+        if (hasDown && !unique.isEmpty()) {
+            throw new IllegalArgumentException("drop-column of " + op.table() + "." + op.column() + ": "
+                    + String.join(", ", unique) + " would refuse a second row that gets \"down\"; drop it first");
+        }
         if (hasDown) {
             // Rows the new application inserts without the column get "down", so the old one still reads them.
             expand.add("CREATE FUNCTION " + names.function("sync") + "() RETURNS trigger LANGUAGE plpgsql AS"
                     + " $dbshift$ BEGIN IF NEW." + c + " IS NULL THEN NEW." + c + " := (" + op.down() + ")::"
-                    + column.type() + "; END IF; RETURN NEW; END $dbshift$");
+                    + column.base() + "; END IF; RETURN NEW; END $dbshift$");
             expand.add("CREATE TRIGGER " + names.trigger() + " BEFORE INSERT ON " + table
                     + " FOR EACH ROW EXECUTE FUNCTION " + names.function("sync") + "()");
             drop.add("DROP TRIGGER IF EXISTS " + names.trigger() + " ON " + table);
@@ -345,7 +358,9 @@ public final class ReshapePlanner {
                         + " column in \"into\" needs \"name\", \"type\" and \"up\"");
             }
             refuseExisting(connection, oid, op.table(), n.name());
-            targets.add(new Target(n.name(), n.name(), n.type(), n.up()));
+            String base = baseType(connection, n.type());
+            comparable(connection, op, base);
+            targets.add(new Target(n.name(), n.name(), base, n.up()));
             expand.add("ALTER TABLE " + table + " ADD COLUMN " + q(n.name()) + " " + n.type());
         }
         Sync sync = new Sync(names, table, column, targets, op.down());
@@ -369,7 +384,7 @@ public final class ReshapePlanner {
                 op.intoOrEmpty().stream().map(NewColumn::name).toList());
     }
 
-    /** A column of the new shape: its name in the table, the name its value goes by in {@code down}, its type. */
+    /** A column of the new shape: its name in the table, the name {@code down} calls it by, its type without length. */
     record Target(String physical, String logical, String type, String up) {}
 
     /**
@@ -384,7 +399,7 @@ public final class ReshapePlanner {
         List<String> create() {
             List<String> sql = new ArrayList<>();
             String o = q(old.name());
-            String oldParam = q(logicalOld()) + " " + old.type();
+            String oldParam = q(logicalOld()) + " " + old.base();
             for (int i = 0; i < targets.size(); i++) {
                 Target t = targets.get(i);
                 sql.add("CREATE OR REPLACE FUNCTION " + names.function("up" + i) + "(" + oldParam + ") RETURNS "
@@ -396,7 +411,7 @@ public final class ReshapePlanner {
                             targets.stream()
                                     .map(t -> q(t.logical()) + " " + t.type())
                                     .toList())
-                    + ") RETURNS " + old.type() + " LANGUAGE sql AS $dbshift$ SELECT (" + down + ")::" + old.type()
+                    + ") RETURNS " + old.base() + " LANGUAGE sql AS $dbshift$ SELECT (" + down + ")::" + old.base()
                     + " $dbshift$");
             List<String> newValues =
                     targets.stream().map(t -> "NEW." + q(t.physical())).toList();
@@ -453,7 +468,7 @@ public final class ReshapePlanner {
                             + String.join(
                                     ", ", targets.stream().map(Target::type).toList()) + ")"));
             for (int i = 0; i < targets.size(); i++) {
-                sql.add("DROP FUNCTION IF EXISTS " + names.function("up" + i) + "(" + old.type() + ")");
+                sql.add("DROP FUNCTION IF EXISTS " + names.function("up" + i) + "(" + old.base() + ")");
             }
             return sql;
         }
@@ -530,7 +545,7 @@ public final class ReshapePlanner {
                 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),"
                         + " a.attidentity <> '', a.attgenerated <> '',"
                         + " a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_type WHERE oid ="
-                        + " a.atttypid)"
+                        + " a.atttypid), format_type(a.atttypid, NULL)"
                         + " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                         + " WHERE a.attrelid = ?::oid AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
             ps.setString(1, oid);
@@ -546,8 +561,40 @@ public final class ReshapePlanner {
                         rs.getString(4),
                         rs.getBoolean(5),
                         rs.getBoolean(6),
-                        rs.getBoolean(7));
+                        rs.getBoolean(7),
+                        rs.getString(8));
             }
+        }
+    }
+
+    /**
+     * The sync trigger compares old and new values with IS DISTINCT FROM; a type without equality (json, xml, point)
+     * would make every update of the table fail from expand on.
+     */
+    private static void comparable(Connection connection, SchemaOperation op, String type) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("SELECT NULL::" + type + " IS DISTINCT FROM NULL::" + type);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + ": type " + type
+                    + " has no equality, which the sync trigger needs to tell a changed value; change the column's"
+                    + " type first (json to jsonb), or make the change in a maintenance window");
+        }
+    }
+
+    /** {@code varchar(5)} as {@code character varying}: the type a cast and a function signature should name. */
+    static String baseType(Connection connection, String type) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT format_type(to_regtype(?), NULL)")) {
+            ps.setString(1, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    throw new IllegalArgumentException(
+                            "type " + type + " does not exist on " + connection.getCatalog());
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("\"" + type + "\" is not a type PostgreSQL knows: " + e.getMessage(), e);
         }
     }
 
@@ -600,6 +647,7 @@ public final class ReshapePlanner {
         }
         found.addAll(constraints(connection, oid, column.name(), "c.contype <> 'n'"));
         found.addAll(views(connection, oid, column.name()));
+        found.addAll(dependents(connection, oid, column.name()));
         if (!found.isEmpty()) {
             throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + " cannot keep "
                     + String.join(", ", found) + " across the change; drop or move it in a migration script first, or"
@@ -612,6 +660,7 @@ public final class ReshapePlanner {
             throws SQLException {
         List<String> found = new ArrayList<>(constraints(connection, oid, column.name(), "c.contype = 'p'"));
         found.addAll(views(connection, oid, column.name()));
+        found.addAll(dependents(connection, oid, column.name()));
         if (!found.isEmpty()) {
             throw new IllegalArgumentException(op.op() + " of " + op.table() + "." + op.column() + ": "
                     + String.join(", ", found) + " depends on the column; drop or change it first");
@@ -634,6 +683,33 @@ public final class ReshapePlanner {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(kind(rs.getString(2)) + " " + rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Other objects that would stop the column being dropped at contract: a generated column computed from it, a row
+     * security policy, a trigger (UPDATE OF it, or a WHEN over it), extended statistics.
+     */
+    private static List<String> dependents(Connection connection, String oid, String column) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d"
+                        + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                        + " WHERE d.refobjid = ?::oid AND a.attname = ? AND d.deptype IN ('n', 'a') AND ("
+                        + " (d.classid = 'pg_class'::regclass AND d.objid = d.refobjid AND d.objsubid <> d.refobjsubid)"
+                        // A generated column's expression is kept as its default, which depends on the column.
+                        + " OR (d.classid = 'pg_attrdef'::regclass AND EXISTS (SELECT 1 FROM pg_attrdef ad"
+                        + " WHERE ad.oid = d.objid AND ad.adnum <> d.refobjsubid))"
+                        + " OR d.classid IN ('pg_policy'::regclass, 'pg_trigger'::regclass,"
+                        + " 'pg_statistic_ext'::regclass))")) {
+            ps.setString(1, oid);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
                 }
             }
         }
@@ -674,7 +750,7 @@ public final class ReshapePlanner {
      * index's quoted name, the old index's name}. Expression and partial indexes are refused with their names.
      */
     private static List<String[]> indexes(
-            Connection connection, String oid, SchemaOperation op, String column, String newColumn)
+            Connection connection, String oid, SchemaOperation op, String column, String newColumn, Names names)
             throws SQLException {
         List<String[]> indexes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
@@ -707,10 +783,13 @@ public final class ReshapePlanner {
                     for (String c : (String[]) rs.getArray(5).getArray()) {
                         columns.add(q(c.equals(column) ? newColumn : c));
                     }
-                    String created = name.length() > 54 ? name.substring(0, 54) : name;
-                    String newName = q(created + "_dbshift");
+                    // Named by the operation, so two operations never build under one name; qualified where it is
+                    // renamed or dropped, since the table's schema need not be on the search path.
+                    String created = "_dbshift_" + names.tag() + "_i" + indexes.size();
+                    String newName = Identifiers.quote(names.schema()) + "." + q(created);
                     indexes.add(new String[] {
-                        "CREATE " + (rs.getBoolean(2) ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS " + newName
+                        "CREATE " + (rs.getBoolean(2) ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
+                                + q(created)
                                 + " ON " + Identifiers.quote(op.table()) + " USING " + rs.getString(3) + " ("
                                 + String.join(", ", columns) + ")",
                         newName,

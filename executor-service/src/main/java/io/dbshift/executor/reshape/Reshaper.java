@@ -99,6 +99,16 @@ public final class Reshaper {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+            for (ReshapePlan other : plans) {
+                for (String index : plan.rebuiltIndexes()) {
+                    if (other.rebuiltIndexes().contains(index)) {
+                        throw new IllegalArgumentException("index " + index + " covers the columns of both "
+                                + other.operation() + " and " + plan.operation() + ", and each would rebuild it without"
+                                + " the other's change; drop it first and create it again after the change, or make"
+                                + " the two changes in two migrations");
+                    }
+                }
+            }
             plans.add(plan);
             todo.add(entry.getKey());
             sql.addAll(plan.expand());
@@ -139,7 +149,10 @@ public final class Reshaper {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try (Statement s = connection.createStatement()) {
-            s.execute("SET lock_timeout = '" + lockTimeout + "'");
+            // The builds and validations take a lock that blocks no reads or writes, and wait for older transactions
+            // as they must: neither the backfill's statement_timeout nor a short lock_timeout belongs on them.
+            s.execute("SET statement_timeout = 0");
+            s.execute("SET lock_timeout = 0");
             for (String sql : plan.concurrently()) {
                 // A build that ran out of lock_timeout leaves an invalid index of that name: dropped before each try.
                 withRetries(id, "build an index", () -> {
@@ -151,6 +164,7 @@ public final class Reshaper {
                 withRetries(id, "validate", () -> s.execute(sql));
             }
             s.execute("RESET lock_timeout");
+            s.execute("RESET statement_timeout");
         } finally {
             connection.setAutoCommit(autoCommit);
         }
@@ -227,17 +241,12 @@ public final class Reshaper {
                     null);
         }
         ReshapePlan plan = plan(connection, id);
-        List<String> sql = stage == ReshapeStage.READY ? plan.rollbackAfterSwitch() : plan.rollback();
+        List<String> sql = new ArrayList<>(stage == ReshapeStage.READY ? plan.rollbackAfterSwitch() : plan.rollback());
+        // In the same transaction, so a crash cannot leave a finished cursor that a later expand would take as done.
+        sql.add("DO $dbshift$ BEGIN IF to_regclass('" + KeysetBackfill.STATE_TABLE + "') IS NOT NULL THEN DELETE FROM "
+                + KeysetBackfill.STATE_TABLE + " WHERE backfill_id = 'reshape:" + id.replace("'", "''")
+                + "'; END IF; END $dbshift$");
         transaction(connection, id, "roll back " + plan.operation(), sql, ReshapeStage.ROLLED_BACK, null);
-        try (Statement s = connection.createStatement()) {
-            // A later expand backfills from the start again.
-            s.execute("DELETE FROM " + KeysetBackfill.STATE_TABLE + " WHERE backfill_id = 'reshape:"
-                    + id.replace("'", "''") + "'");
-        } catch (SQLException e) {
-            if (!"42P01".equals(e.getSQLState())) {
-                throw e;
-            }
-        }
     }
 
     /**
@@ -450,7 +459,7 @@ public final class Reshaper {
         List<String> invalid = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                        + " WHERE i.indrelid = ?::regclass AND NOT i.indisvalid AND c.relname LIKE '%\\_dbshift'")) {
+                        + " WHERE i.indrelid = ?::regclass AND NOT i.indisvalid AND c.relname LIKE '\\_dbshift\\_%'")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -27,7 +27,9 @@ class ReshapePlannerTest {
                     + " CREATE INDEX orders_lower_code ON orders (lower(code));"
                     + " CREATE INDEX orders_total_desc ON orders (total DESC);"
                     + " CREATE VIEW open_orders AS SELECT id, status FROM orders;"
-                    + " CREATE TABLE nokey (a int)");
+                    + " CREATE TABLE nokey (a int);"
+                    + " CREATE TABLE docs (id bigint PRIMARY KEY, body json, price int, price2 int GENERATED ALWAYS AS"
+                    + " (price * 2) STORED, code text NOT NULL UNIQUE, note text)");
         }
     }
 
@@ -66,6 +68,14 @@ class ReshapePlannerTest {
         assertTrue(message.contains("needs \"up\""), message);
         message = refusal(SchemaOperation.renameColumn("nokey", "a", "b"));
         assertTrue(message.contains("no primary key"), message);
+        message = refusal(SchemaOperation.renameColumn("docs", "body", "content"));
+        assertTrue(message.contains("type json has no equality"), message);
+        message = refusal(SchemaOperation.renameColumn("docs", "price", "amount"));
+        assertTrue(message.contains("price2"), message);
+        message = refusal(SchemaOperation.dropColumn("docs", "code", "'n/a'"));
+        assertTrue(message.contains("unique constraint docs_code_key"), message);
+        message = refusal(SchemaOperation.changeType("docs", "note", "no_such_type"));
+        assertTrue(message.contains("no_such_type"), message);
         message = refusal(new SchemaOperation("merge-columns", "orders", "total", null, null, null, null, null));
         assertTrue(message.contains("rename-column, change-type"), message);
     }

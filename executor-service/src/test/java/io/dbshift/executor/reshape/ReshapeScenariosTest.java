@@ -318,6 +318,51 @@ class ReshapeScenariosTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aValueTheNewTypeCannotHoldFailsTheBackfillInsteadOfBeingCut() throws Exception {
+        postgres.recreateDatabase("reshape_length");
+        try (Connection c = postgres.connect("reshape_length")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE codes (id bigint PRIMARY KEY, code text);"
+                        + " INSERT INTO codes VALUES (1, 'ABC'), (2, 'ABCDEFGH')");
+            }
+            reshaper.expand(c, "len", SchemaOperation.changeType("codes", "code", "varchar(5)"));
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> reshaper.backfill(c, null, "len", p -> {}));
+            assertEquals("ABCDEFGH", read(c, "SELECT code FROM codes WHERE id = ?", 2), "nothing was cut");
+            reshaper.rollback(c, "len");
+            assertEquals("ABCDEFGH", read(c, "SELECT code FROM codes WHERE id = ?", 2));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTableOutsideTheSearchPathKeepsItsIndexUnderItsNameAndTwoChangesOfOneIndexAreRefused() throws Exception {
+        postgres.recreateDatabase("reshape_schema");
+        try (Connection c = postgres.connect("reshape_schema")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA app; CREATE TABLE app.items (id bigint PRIMARY KEY, a int, b int);"
+                        + " CREATE INDEX items_a ON app.items (a); CREATE INDEX items_ab ON app.items (a, b);"
+                        + " INSERT INTO app.items SELECT g, g, g FROM generate_series(1, 100) g");
+            }
+            Map<String, SchemaOperation> both = new java.util.LinkedHashMap<>();
+            both.put("s/0", SchemaOperation.renameColumn("app.items", "a", "a2"));
+            both.put("s/1", SchemaOperation.renameColumn("app.items", "b", "b2"));
+            IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> reshaper.expandAll(c, both));
+            assertTrue(twice.getMessage().contains("items_ab"), twice.getMessage());
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP INDEX app.items_ab");
+            }
+            reshaper.expand(c, "s/0", both.get("s/0"));
+            reshaper.backfill(c, null, "s/0", p -> {});
+            reshaper.ready(c, "s/0");
+            reshaper.contract(c, "s/0");
+            assertEquals(
+                    "CREATE INDEX items_a ON app.items USING btree (a2)",
+                    read(c, "SELECT pg_get_indexdef('app.items_a'::regclass) WHERE ? > 0", 1));
+        }
+    }
+
     static final Reshaper reshaper = new Reshaper("1s", 3, Duration.ofMillis(50), new KeysetBackfill("1s", "30s"));
 
     /** A fresh database with the scenario's table, connected. */

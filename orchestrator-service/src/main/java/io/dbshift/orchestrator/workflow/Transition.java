@@ -513,6 +513,20 @@ public final class Transition {
                     String reason = passed + " of " + checks.results().size() + " integrity checks passed on "
                             + step.target() + ": " + failedChecks;
                     int rollback = rollbackStep(state);
+                    if (step.id().startsWith("production.") && evidence.switched != null) {
+                        // The application said it runs on the new shape: dropping it now would take its columns away.
+                        return fail(
+                                state,
+                                evidence,
+                                step,
+                                reason + ". The application has switched to the new shape ("
+                                        + evidence.switched.get("by")
+                                        + "), so it is not rolled back automatically: move the application back to the"
+                                        + " old columns, then roll back (dbshift rollback " + state.id() + "), which"
+                                        + " drops the new ones",
+                                resultEventId,
+                                now);
+                    }
                     if (step.id().startsWith("production.")
                             && rollback >= 0
                             && state.request().rollBackOnFailedVerification()

@@ -205,6 +205,17 @@ class ExpandContractTransitionTest {
     }
 
     @Test
+    void failedChecksAfterTheApplicationSwitchedDoNotDropItsColumns() {
+        MigrationState s = runTo("production.verify");
+        s = TransitionTest.after(
+                s, OperatorActions.switched(s, "billing", "2.4.0", TransitionTest.T0, ApprovalPolicy.NONE));
+        Decision d = Transition.onResult(s, TransitionTest.failingChecks("production"), "e", TransitionTest.T0);
+        assertEquals(Phase.FAILED, d.phase());
+        assertTrue(d.commands().isEmpty(), "no automatic rollback under an application on the new shape");
+        assertTrue(d.evidence().failure.contains("move the application back"), d.evidence().failure);
+    }
+
+    @Test
     void failedChecksBeforeContractRollBackByDroppingTheNewShape() {
         MigrationState s = runTo("production.verify");
         Decision d = Transition.onResult(s, TransitionTest.failingChecks("production"), "e", TransitionTest.T0);
