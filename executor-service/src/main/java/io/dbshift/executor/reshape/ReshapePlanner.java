@@ -673,20 +673,16 @@ public final class ReshapePlanner {
      */
     private static List<String> constraints(Connection connection, String oid, String column, String ownKind)
             throws SQLException {
-        List<String> found = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.conname, c.contype FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = ?::oid AND"
-                        + " a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey) AND " + ownKind
-                        + ") OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))")) {
-            ps.setString(1, oid);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(kind(rs.getString(2)) + " " + rs.getString(1));
-                }
-            }
-        }
-        return found;
+        return aboutColumn(
+                connection,
+                oid,
+                column,
+                "SELECT CASE c.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique constraint' WHEN 'f' THEN"
+                        + " 'foreign key' WHEN 'c' THEN 'check constraint' WHEN 'x' THEN 'exclusion constraint' ELSE"
+                        + " 'constraint' END || ' ' || c.conname FROM pg_constraint c JOIN pg_attribute a ON"
+                        + " a.attrelid = ?::oid AND a.attname = ? WHERE (c.conrelid = a.attrelid AND a.attnum = ANY"
+                        + " (c.conkey) AND " + ownKind
+                        + ") OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))");
     }
 
     /**
@@ -694,8 +690,10 @@ public final class ReshapePlanner {
      * security policy, a trigger (UPDATE OF it, or a WHEN over it), extended statistics.
      */
     private static List<String> dependents(Connection connection, String oid, String column) throws SQLException {
-        List<String> found = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return aboutColumn(
+                connection,
+                oid,
+                column,
                 "SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_depend d"
                         + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
                         + " WHERE d.refobjid = ?::oid AND a.attname = ? AND d.deptype IN ('n', 'a') AND ("
@@ -704,7 +702,25 @@ public final class ReshapePlanner {
                         + " OR (d.classid = 'pg_attrdef'::regclass AND EXISTS (SELECT 1 FROM pg_attrdef ad"
                         + " WHERE ad.oid = d.objid AND ad.adnum <> d.refobjsubid))"
                         + " OR d.classid IN ('pg_policy'::regclass, 'pg_trigger'::regclass,"
-                        + " 'pg_statistic_ext'::regclass))")) {
+                        + " 'pg_statistic_ext'::regclass))");
+    }
+
+    private static List<String> views(Connection connection, String oid, String column) throws SQLException {
+        return aboutColumn(
+                connection,
+                oid,
+                column,
+                "SELECT DISTINCT 'view ' || v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid ="
+                        + " d.objid JOIN pg_class v ON v.oid = r.ev_class JOIN pg_attribute a ON a.attrelid ="
+                        + " d.refobjid AND a.attnum = d.refobjsubid WHERE d.refobjid = ?::oid AND a.attname = ? AND"
+                        + " v.oid <> d.refobjid");
+    }
+
+    /** The first column of a query about the table ({@code ?::oid}) and a column of it ({@code ?}), as text. */
+    private static List<String> aboutColumn(Connection connection, String oid, String column, String sql)
+            throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, oid);
             ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
@@ -714,35 +730,6 @@ public final class ReshapePlanner {
             }
         }
         return found;
-    }
-
-    private static List<String> views(Connection connection, String oid, String column) throws SQLException {
-        List<String> found = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
-                        + " JOIN pg_class v ON v.oid = r.ev_class JOIN pg_attribute a ON a.attrelid = d.refobjid"
-                        + " AND a.attnum = d.refobjsubid WHERE d.refobjid = ?::oid AND a.attname = ? AND v.oid <>"
-                        + " d.refobjid")) {
-            ps.setString(1, oid);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add("view " + rs.getString(1));
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String kind(String contype) {
-        return switch (contype) {
-            case "p" -> "primary key";
-            case "u" -> "unique constraint";
-            case "f" -> "foreign key";
-            case "c" -> "check constraint";
-            case "x" -> "exclusion constraint";
-            default -> "constraint";
-        };
     }
 
     /**
