@@ -600,17 +600,11 @@ public final class ReshapePlanner {
 
     private static void refuseExisting(Connection connection, String oid, String table, String name)
             throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT 1 FROM pg_attribute WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT"
-                        + " attisdropped")) {
-            ps.setString(1, oid);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new IllegalArgumentException("table " + table + " already has a column " + name
-                            + "; choose another name, or drop that column first");
-                }
-            }
+        String sql = "SELECT attname FROM pg_attribute WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT"
+                + " attisdropped";
+        if (!aboutColumn(connection, oid, name, sql).isEmpty()) {
+            throw new IllegalArgumentException("table " + table + " already has a column " + name
+                    + "; choose another name, or drop that column first");
         }
     }
 

@@ -183,25 +183,14 @@ public final class BackfillImpactBenchmark {
         p.waitFor();
         List<Double> latencies = new ArrayList<>();
         long failed = 0;
-        try (Stream<Path> files = Files.list(logs)) {
-            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("tx"))
-                    .toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    // client_id transaction_no time script_no time_epoch time_us [...]
-                    String[] c = line.split(" ");
-                    if (c.length < 6) {
-                        continue; // the last line of a log cut short when pgbench was stopped
-                    }
-                    long at = Long.parseLong(c[4]) * 1_000_000 + Long.parseLong(c[5]);
-                    if (at < from || at > to) {
-                        continue;
-                    }
-                    if (c[2].equals("failed")) {
-                        failed++;
-                    } else if (!c[2].equals("skipped")) {
-                        latencies.add(Long.parseLong(c[2]) / 1000.0);
-                    }
-                }
+        for (Logged t : transactions(logs)) {
+            if (t.atMicros() < from || t.atMicros() > to) {
+                continue;
+            }
+            if (t.failed()) {
+                failed++;
+            } else {
+                latencies.add(t.latencyMicros() / 1000.0);
             }
         }
         // pgbench's own summary: how far behind its schedule it fell, to tell lag from latency.
@@ -221,6 +210,34 @@ public final class BackfillImpactBenchmark {
                 done == null ? "none" : done.description(),
                 done == null ? 0 : done.rowsPerSecond(),
                 done == null ? seconds : (to - from) / 1e6);
+    }
+
+    /** One transaction in pgbench's log: its client, when it ended (epoch µs), its latency (µs; -1 when it failed). */
+    record Logged(int client, long atMicros, long latencyMicros) {
+        boolean failed() {
+            return latencyMicros < 0;
+        }
+    }
+
+    /** Every transaction pgbench logged under {@code logs}/tx (-l), read once; skipped ones are left out. */
+    static List<Logged> transactions(Path logs) throws IOException {
+        List<Logged> transactions = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("tx"))
+                    .toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    // client_id transaction_no time script_no time_epoch time_us [...]
+                    String[] c = line.split(" ");
+                    if (c.length < 6 || c[2].equals("skipped")) {
+                        continue; // the last line of a log cut short when pgbench was stopped, or a skipped one
+                    }
+                    long at = Long.parseLong(c[4]) * 1_000_000 + Long.parseLong(c[5]);
+                    transactions.add(
+                            new Logged(Integer.parseInt(c[0]), at, c[2].equals("failed") ? -1 : Long.parseLong(c[2])));
+                }
+            }
+        }
+        return transactions;
     }
 
     /**

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -67,24 +66,8 @@ public final class ExpandContractBenchmark {
             s.execute("ALTER DATABASE " + DATABASE + " SET log_lock_waits = on");
             s.execute("ALTER DATABASE " + DATABASE + " SET deadlock_timeout = '10ms'");
         }
-        Path before = script("""
-                \\set aid random(1, %d)
-                \\set delta random(-5000, 5000)
-                \\set bid random(1, 10)
-                BEGIN;
-                UPDATE accounts SET abalance = abalance + :delta, bid = :bid WHERE aid = :aid;
-                SELECT abalance, bid FROM accounts WHERE aid = :aid;
-                END;
-                """.formatted(rows));
-        Path after = script("""
-                \\set aid random(1, %d)
-                \\set delta random(-5000, 5000)
-                \\set bid random(1, 10)
-                BEGIN;
-                UPDATE accounts SET abalance = abalance + :delta, branch_id = :bid WHERE aid = :aid;
-                SELECT abalance, branch_id FROM accounts WHERE aid = :aid;
-                END;
-                """.formatted(rows));
+        Path before = script(appScript(rows, "bid"));
+        Path after = script(appScript(rows, "branch_id"));
         System.out.println("pgbench: " + clients + " clients at " + rate + " transactions/s; each transaction updates"
                 + " one account's balance and branch and reads them back (" + rows + " accounts). dbshift's"
                 + " lock_timeout: " + lockTimeout + ".\n");
@@ -371,38 +354,10 @@ public final class ExpandContractBenchmark {
             try {
                 process.waitFor();
                 transactions = new ArrayList<>();
-                try (Stream<Path> files = Files.list(logs)) {
-                    for (Path f : files.filter(x -> x.getFileName().toString().startsWith("tx"))
-                            .toList()) {
-                        for (String line : Files.readAllLines(f)) {
-                            // client_id transaction_no time script_no time_epoch time_us [...]
-                            String[] c = line.split(" ");
-                            if (c.length < 6) {
-                                continue;
-                            }
-                            long at = Long.parseLong(c[4]) * 1_000_000 + Long.parseLong(c[5]);
-                            if (c[2].equals("failed")) {
-                                transactions.add(new long[] {at, -1});
-                            } else if (!c[2].equals("skipped")) {
-                                transactions.add(new long[] {at, Long.parseLong(c[2])});
-                            }
-                        }
-                    }
-                }
                 Map<Integer, Long> last = new java.util.HashMap<>();
-                try (Stream<Path> files = Files.list(logs)) {
-                    for (Path f : files.filter(x -> x.getFileName().toString().startsWith("tx"))
-                            .toList()) {
-                        for (String line : Files.readAllLines(f)) {
-                            String[] c = line.split(" ");
-                            if (c.length >= 6) {
-                                last.merge(
-                                        Integer.parseInt(c[0]),
-                                        Long.parseLong(c[4]) * 1_000_000 + Long.parseLong(c[5]),
-                                        Math::max);
-                            }
-                        }
-                    }
+                for (BackfillImpactBenchmark.Logged t : BackfillImpactBenchmark.transactions(logs)) {
+                    transactions.add(new long[] {t.atMicros(), t.latencyMicros()});
+                    last.merge(t.client(), t.atMicros(), Math::max);
                 }
                 Pattern aborted = Pattern.compile("client (\\d+) script \\d+ aborted");
                 for (String line : Files.readAllLines(logs.resolve("out.txt"))) {
@@ -534,6 +489,19 @@ public final class ExpandContractBenchmark {
             }
         }
         return pids;
+    }
+
+    /** The application's transaction, as its version before the rename ({@code bid}) or after it writes it. */
+    static String appScript(int rows, String branchColumn) {
+        return """
+                \\set aid random(1, %d)
+                \\set delta random(-5000, 5000)
+                \\set bid random(1, 10)
+                BEGIN;
+                UPDATE accounts SET abalance = abalance + :delta, %s = :bid WHERE aid = :aid;
+                SELECT abalance, %s FROM accounts WHERE aid = :aid;
+                END;
+                """.formatted(rows, branchColumn, branchColumn);
     }
 
     static Path script(String text) throws Exception {
