@@ -80,6 +80,9 @@ public final class ExpandContractBenchmark {
         }
         fresh(postgres);
         Pgbench baselineApp = Pgbench.start(postgres, before, clients, rate, "old");
+        // A pgbench just started runs slower for its first seconds (its sessions fill their caches): every stage is
+        // measured on an application that has settled, as a migration meets a running one.
+        pause(SETTLE_SECONDS);
         Window baseline = new Window("baseline (old statements, nothing running beside)", now(), pause(20));
         baselineApp.close();
 
@@ -94,6 +97,7 @@ public final class ExpandContractBenchmark {
         StringBuilder ddl = new StringBuilder("dbshift's DDL, both operations: ");
         try (Connection c = postgres.connect(DATABASE)) {
             apps.add(Pgbench.start(postgres, before, clients, rate, "old"));
+            pause(SETTLE_SECONDS);
             long t = now();
             long t0 = System.nanoTime();
             Map<String, SchemaOperation> both = new LinkedHashMap<>();
@@ -130,7 +134,9 @@ public final class ExpandContractBenchmark {
             apps.add(Pgbench.start(postgres, after, clients, rate, "new"));
             apps.get(1).close();
             apps.get(2).close();
-            stages.add(new Window("deploy (old and new statements side by side, half the traffic each)", t, now()));
+            pause(SETTLE_SECONDS);
+            stages.add(new Window(
+                    "deploy (old and new side by side, half the traffic each, then the new alone)", t, now()));
             t = now();
             t0 = System.nanoTime();
             reshaper.contractAll(c, List.of("bench/rename", "bench/widen"));
@@ -182,6 +188,10 @@ public final class ExpandContractBenchmark {
             System.out.println(Stats.of(naiveApps, w, lockWaits).row(base));
         }
         System.out.println("\n" + ddl + "; " + backfillFigures + ". " + checked);
+        System.out.println("\nWhere the slow transactions (over 2 x the baseline's p99) of each stage fell:");
+        for (Window w : stages) {
+            System.out.println("- " + slow(apps, w, 2 * base.p99()));
+        }
         System.exit(0);
     }
 
@@ -303,6 +313,9 @@ public final class ExpandContractBenchmark {
             return "The table after contract: " + rs.getString(1) + ".";
         }
     }
+
+    /** How long a newly started application runs before a stage is measured on it. */
+    static final int SETTLE_SECONDS = 5;
 
     /** A time window of the run, in epoch microseconds. */
     record Window(String name, long from, long to) {}
@@ -438,6 +451,37 @@ public final class ExpandContractBenchmark {
                     p99 / baseline.p99,
                     longestLockWait == 0 ? "none over 10" : String.format(Locale.ROOT, "%.0f", longestLockWait));
         }
+    }
+
+    /**
+     * How many of a window's transactions took longer than {@code thresholdMs}, and how many of those completed in its
+     * first second: for a DDL stage, the ones its lock delayed; the rest are the load's own noise.
+     */
+    static String slow(List<Pgbench> apps, Window w, double thresholdMs) {
+        long over = 0;
+        long early = 0;
+        double worst = 0;
+        for (Pgbench app : apps) {
+            app.close();
+            for (long[] t : app.transactions) {
+                if (t[0] < w.from() || t[0] > w.to() || t[1] / 1000.0 <= thresholdMs) {
+                    continue;
+                }
+                over++;
+                worst = Math.max(worst, t[1] / 1000.0);
+                if (t[0] - w.from() <= 1_000_000) {
+                    early++;
+                }
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s: %d over %.2f ms, %d of them in its first second; the slowest %.1f ms",
+                w.name(),
+                over,
+                thresholdMs,
+                early,
+                worst);
     }
 
     private static final Pattern ACQUIRED = Pattern.compile(
