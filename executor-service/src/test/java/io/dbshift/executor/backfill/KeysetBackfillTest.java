@@ -309,6 +309,37 @@ class KeysetBackfillTest {
     }
 
     @Test
+    void withTheApplicationAtWorkRowsAlreadyRightAreWalkedInGrowingBatches() throws Exception {
+        // 22,500 rows in key order: the first 2,500 to fill, then 20,000 already right (as the application's own writes
+        // or a trigger leave the rows of an expand/contract backfill). The batches that fill rows shrink to about a
+        // millisecond; the ones after them that change nothing must not stay that small.
+        exec(
+                "INSERT INTO users (id, email) SELECT 10000 + g, 'v' || g || '@example.com' FROM generate_series(1, 20000) g");
+        exec("ALTER TABLE users DISABLE TRIGGER count_updates");
+        exec("UPDATE users SET avatar_url = md5(lower(trim(email))) WHERE id > 10000");
+        exec("ALTER TABLE users ENABLE TRIGGER count_updates");
+        exec("ANALYZE users");
+        BackfillSpec adaptive = new BackfillSpec(
+                "users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", null, null, null);
+        BackfillFigures figures;
+        // The application at work: a session in a transaction on the same database.
+        try (Connection application = postgres.connect("backfill_test");
+                Statement s = application.createStatement()) {
+            application.setAutoCommit(false);
+            s.execute("SELECT 1");
+            figures = new KeysetBackfill("2s", "30s")
+                    .run(connection, () -> postgres.connect("backfill_test"), "m/step/users", adaptive, p -> {});
+            application.rollback();
+        }
+        assertEquals(2500, figures.rowsUpdated());
+        assertEquals(2500, count("SELECT count(*) FROM users WHERE updates = 1"));
+        assertEquals(0, count("SELECT count(*) FROM users WHERE updates > 1 OR avatar_url IS NULL"));
+        // At the size the filling batches shrank to, the 20,000 rows after them would take hundreds of batches; walked
+        // at up to 1,000 rows a batch, a few dozen.
+        assertTrue(figures.batches() < 200, "batches " + figures.batches());
+    }
+
+    @Test
     void percentSignsInTheOperatorsSqlAreSqlNotFormatting() throws SQLException {
         BackfillSpec likeSpec = new BackfillSpec(
                 "users", "id", "avatar_url = 'x%' || id", "avatar_url IS NULL AND email LIKE 'u1%@example.com'", 1000);
