@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A rename and an int → bigint change through the whole system while an application writes: the request over REST,
  * staging rehearsing the expand's rollback, production waiting for the application's switch, the old version's
- * sessions holding back the contract, the switch announced on Kafka as a deploy pipeline would, and every write through
- * either shape kept.
+ * sessions holding back the contract until it gives up and waits for the switch again, the switch announced on Kafka as
+ * a deploy pipeline would (twice), and every write through either shape kept.
  */
 class ExpandContractIT {
     static final int ROWS = 3000;
@@ -191,7 +191,39 @@ class ExpandContractIT {
                     "the old column stays while its application is connected");
             assertEquals(1, count(s, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ledger-v1'"));
         }
+        // The old version stays past the executor's old-application-wait: the contract does not happen, nothing of it
+        // is done, and the migration waits for the switch again instead of failing.
+        JsonNode again = await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> Json.MAPPER.readTree(get("/migrations/" + id).body()),
+                        m -> m.path("waitingFor").path("reason").asText().contains("did not happen"));
+        assertEquals("SWITCH", again.path("waitingFor").path("what").asText(), again.toString());
+        assertTrue(again.path("waitingFor").path("reason").asText().contains("ledger-v1"), again.toString());
+        assertFalse(again.path("phase").asText().equals("FAILED"), again.toString());
+        try (Connection c = stack.postgres().connect(Stack.PRODUCTION_DB);
+                Statement s = c.createStatement()) {
+            assertEquals(
+                    1,
+                    count(
+                            s,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'ledger'"
+                                    + " AND column_name = 'bid'"),
+                    "a contract that did not happen removed nothing");
+        }
+        try (Statement s = oldSession.createStatement()) {
+            // Both shapes are still kept in sync: the old version's write reaches the new column.
+            assertEquals(1, s.executeUpdate("UPDATE ledger SET bid = 9 WHERE id = 2"));
+            written.put(2L, 9);
+        }
         oldSession.close();
+        // The old version is gone; the deploy pipeline (or an operator's next) says so again, and the contract runs.
+        kafka.send(
+                Topics.REQUESTS,
+                id,
+                "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/ledger-deploy\","
+                        + "\"type\":\"io.dbshift.ApplicationSwitched\",\"data\":{\"migrationId\":\"" + id + "\","
+                        + "\"application\":\"ledger\",\"version\":\"2.0.1\"}}");
 
         List<CloudEvent> events;
         try (EventFollower follower = new EventFollower(stack.kafka().bootstrapServers())) {

@@ -35,7 +35,10 @@ final class SystemUnderTest {
                                     "notifier-service:dbshift.notifier.destinations.receiver.signing-key",
                                     WebhookReceiver.SIGNING_KEY,
                                     "notifier-service:dbshift.notifier.routes.everything.destinations",
-                                    "receiver")),
+                                    "receiver",
+                                    // Long enough for a test to see the contract wait, short enough to see it give up.
+                                    "executor-service:dbshift.executor.old-application-wait",
+                                    "15s")),
                     message -> System.out.println("[stack] " + message));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }

@@ -308,10 +308,10 @@ public final class Reshaper {
                         sessions.size() + " session(s) of the old version (application_name " + application + ") are"
                                 + " still connected after " + wait.toSeconds() + " s (pids "
                                 + String.join(", ", sessions)
-                                + "): the old columns are still in use, so nothing was removed, and the migration stops"
-                                + " here with both shapes in place and kept in sync. Find out why the old version still"
-                                + " runs; a rollback (dbshift rollback ID) drops the new columns, so only once no version"
-                                + " uses them",
+                                + "): the old columns are still in use, so nothing was removed; both shapes stay in"
+                                + " place and kept in sync. Find out why the old version still runs, then say dbshift"
+                                + " next to try the contract again; a rollback (dbshift rollback ID) drops the new"
+                                + " columns instead, so only once no version uses them",
                         null,
                         null);
             }

@@ -212,7 +212,9 @@ public class MigrationResource {
     @Operation(
             summary = "Go on with a migration that waits for an operator",
             description = "Body: {\"reason\": \"…\"}. Its window closed before a production step: next goes on"
-                    + " outside it. 409 when it waits for approvals or for its window to open, or for nothing")
+                    + " outside it. Production's contract waits for the application's switch: next says it switched,"
+                    + " and tries a contract that did not happen once more. 409 when it waits for approvals or for its"
+                    + " window to open, or for nothing")
     public Uni<Response> next(@PathParam("id") String id, ReasonBody body) {
         return act(id, body, "next", reason -> service.next(id, operator.name(), reason));
     }

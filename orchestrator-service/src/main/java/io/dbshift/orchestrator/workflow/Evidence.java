@@ -62,6 +62,8 @@ public final class Evidence {
     public Map<String, List<ShapeChange>> shapes = new LinkedHashMap<>();
     /** The application's word that it switched to the new shape (an event or an operator's next): who, how, when. */
     public Map<String, Object> switched;
+    /** Why production's contract did not happen, each try that failed, oldest first: it waits for the switch again. */
+    public List<String> contractRefusals = new ArrayList<>();
 
     /** Set while the migration waits before a production step: for approvals, its window, or an operator. */
     public Hold hold;

@@ -226,9 +226,17 @@ public final class Transition {
                     "result for step " + result.stepId() + " but the migration is at "
                             + (step == null ? "no step" : step.id()) + "; a redelivery or a stale result");
         }
+        if (step.kind() == StepKind.CONTRACT
+                && !result.commandId().equals(commandFor(state, step).commandId())) {
+            return Decision.unchanged(
+                    state, "result of an earlier try of " + step.id() + " (" + result.commandId() + "); ignored");
+        }
         Evidence evidence = state.evidence().copy();
         List<MigrationEvent> events = new ArrayList<>();
         if (result instanceof StepFailed failed) {
+            if (step.kind() == StepKind.CONTRACT && step.id().startsWith("production.") && evidence.switched != null) {
+                return contractDidNotHappen(state, evidence, step, failed.reason(), resultEventId, now);
+            }
             if (step.kind() == StepKind.ROLLBACK) {
                 // Keep why the rollback ran (failed checks, or an operator's request) beside why it failed.
                 String why = evidence.failure != null ? evidence.failure + "; " : "";
@@ -717,14 +725,20 @@ public final class Transition {
             return manual;
         }
         if (step.kind() == StepKind.CONTRACT && evidence.switched == null) {
+            List<String> refusals = evidence.contractRefusals;
             return new MigrationHeld(
                     state.id(),
                     name(state),
                     step.id(),
                     MigrationHeld.SWITCH,
-                    "new schema ready on " + step.target() + "; the old shape is removed once the application runs on"
-                            + " the new one: its deploy publishes ApplicationSwitched, or an operator says dbshift"
-                            + " next (a rollback until then is instant)",
+                    refusals.isEmpty()
+                            ? "new schema ready on " + step.target() + "; the old shape is removed once the application"
+                                    + " runs on the new one: its deploy publishes ApplicationSwitched, or an operator"
+                                    + " says dbshift next (a rollback until then is instant)"
+                            : "the contract on " + step.target() + " did not happen (try " + refusals.size() + "), and"
+                                    + " nothing of it was done: " + refusals.get(refusals.size() - 1) + ". Both shapes"
+                                    + " are in place and kept in sync. Once that is dealt with, dbshift next (or the"
+                                    + " deploy's ApplicationSwitched) tries again; a rollback until then is instant",
                     null);
         }
         // Approvals hold the first production step only: a policy changed mid-way must not strand production.
@@ -816,6 +830,11 @@ public final class Transition {
     /** The command for a step: what the executor or verifier must do. */
     public static Command commandFor(MigrationState state, PlanStep step) {
         String id = Command.idFor(state.id(), step.id());
+        if (step.kind() == StepKind.CONTRACT
+                && !state.evidence().contractRefusals.isEmpty()) {
+            // A new try is a new command: the executor answers a command id once.
+            id += "/try-" + (state.evidence().contractRefusals.size() + 1);
+        }
         return switch (step.kind()) {
             case ANALYZE ->
                 new AnalyzeSchema(
@@ -1099,6 +1118,23 @@ public final class Transition {
                         state.id(), name(state), state.phase(), Phase.FAILED, "step " + step.id() + " failed"),
                 new MigrationFailed(state.id(), name(state), step.id(), reason));
         return new Decision(true, Phase.FAILED, state.stepIndex(), evidence, List.of(), events, null);
+    }
+
+    /**
+     * Production's contract failed: the old version's sessions stayed, or the table's lock was never free. It runs as
+     * one transaction, so nothing of it was done: both shapes are in place, kept in sync, and the application runs on
+     * the new one. Failing the migration there would strand it; it waits for the switch again instead, saying why, and
+     * the next word (dbshift next, or the deploy's ApplicationSwitched) tries the contract once more. A rollback until
+     * then stays instant.
+     */
+    private static Decision contractDidNotHappen(
+            MigrationState state, Evidence evidence, PlanStep step, String reason, String eventId, Instant now) {
+        finish(evidence, step, "failed", reason, eventId, now);
+        evidence.contractRefusals.add(reason);
+        evidence.switched = null;
+        List<MigrationEvent> events = new ArrayList<>();
+        holdOrBegin(state, evidence, now, ApprovalPolicy.NONE, new ArrayList<>(), events);
+        return new Decision(true, state.phase(), state.stepIndex(), evidence, List.of(), events, null);
     }
 
     private static Decision mismatch(MigrationState state, PlanStep step, StepResult result) {

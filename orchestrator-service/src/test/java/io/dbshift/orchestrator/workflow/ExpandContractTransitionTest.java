@@ -3,7 +3,9 @@ package io.dbshift.orchestrator.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dbshift.contracts.Phase;
@@ -18,6 +20,7 @@ import io.dbshift.contracts.request.MigrationRequest;
 import io.dbshift.contracts.request.SchemaOperation;
 import io.dbshift.contracts.result.MigrationApplied;
 import io.dbshift.contracts.result.SchemaReshaped;
+import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.schema.ReshapeStage;
 import io.dbshift.orchestrator.plan.PlanStep;
@@ -189,6 +192,51 @@ class ExpandContractTransitionTest {
         Decision next = OperatorActions.next(s, "alice", "billing 2.4 is out", TransitionTest.T0, ApprovalPolicy.NONE);
         assertInstanceOf(ReshapeSchema.class, next.commands().get(0));
         assertEquals("dbshift next", next.evidence().switched.get("via"));
+    }
+
+    @Test
+    void aContractThatDidNotHappenWaitsForTheSwitchAgainAndNextTriesOnceMore() {
+        MigrationState s = runTo("production.contract");
+        Decision next = OperatorActions.next(s, "alice", "billing 2.4 is out", TransitionTest.T0, ApprovalPolicy.NONE);
+        Command first = next.commands().get(0);
+        s = TransitionTest.after(s, next);
+        StepFailed stayed = new StepFailed(
+                first.commandId(),
+                "m1",
+                first.stepId(),
+                first.target(),
+                "1 session(s) of the old version (application_name billing-v1) are still connected after 300 s",
+                null);
+
+        Decision refused = Transition.onResult(s, stayed, "e-contract-1", TransitionTest.T0);
+        assertEquals(s.phase(), refused.phase(), "the migration goes on waiting, it does not fail");
+        assertTrue(refused.commands().isEmpty(), refused.commands().toString());
+        assertNull(refused.evidence().switched, "the switch is asked for again");
+        MigrationHeld held = refused.events().stream()
+                .filter(MigrationHeld.class::isInstance)
+                .map(MigrationHeld.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(MigrationHeld.SWITCH, held.waitingFor());
+        assertTrue(held.reason().contains("did not happen (try 1)"), held.reason());
+        assertTrue(held.reason().contains("billing-v1"), held.reason());
+        s = TransitionTest.after(s, refused);
+        assertTrue(
+                Transition.rollbackRequested(s, "alice", "give up", TransitionTest.T0)
+                        .changed(),
+                "a rollback is still instant while it waits again");
+
+        Decision again = OperatorActions.next(s, "alice", "v1 is gone now", TransitionTest.T0, ApprovalPolicy.NONE);
+        Command second = again.commands().get(0);
+        assertNotEquals(first.commandId(), second.commandId(), "a new try is a new command");
+        assertTrue(second.commandId().endsWith("/try-2"), second.commandId());
+        s = TransitionTest.after(s, again);
+        assertFalse(
+                Transition.onResult(s, stayed, "e-contract-1-redelivered", TransitionTest.T0)
+                        .changed(),
+                "a late answer to the first try is ignored");
+        Decision done = Transition.onResult(s, success(s), "e-contract-2", TransitionTest.T0);
+        assertEquals(Phase.COMPLETED, done.phase(), done.note());
     }
 
     @Test
