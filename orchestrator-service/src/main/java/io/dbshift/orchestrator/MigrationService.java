@@ -257,12 +257,16 @@ public class MigrationService {
         return operate(migrationId, "next", m -> OperatorActions.next(m.state(), by, reason, Instant.now(), policy()));
     }
 
-    /** An application's deploy says it runs on the new shape: production's contract may go on. */
-    public Uni<ActionOutcome> switched(String migrationId, String application, String version) {
+    /**
+     * An application's deploy says it runs on the new shape: production's contract may go on.
+     *
+     * @param event the event that said so (its CloudEvent id): the same event delivered again changes nothing
+     */
+    public Uni<ActionOutcome> switched(String migrationId, String application, String version, String event) {
         return operate(
                 migrationId,
                 "switched",
-                m -> OperatorActions.switched(m.state(), application, version, Instant.now(), policy()));
+                m -> OperatorActions.switched(m.state(), application, version, event, Instant.now(), policy()));
     }
 
     public Uni<ActionOutcome> checkpoint(String migrationId, String by, String checkpoint, String note) {

@@ -38,7 +38,7 @@ final class SystemUnderTest {
                                     "receiver",
                                     // Long enough for a test to see the contract wait, short enough to see it give up.
                                     "executor-service:dbshift.executor.old-application-wait",
-                                    "15s")),
+                                    "20s")),
                     message -> System.out.println("[stack] " + message));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }

@@ -8,6 +8,9 @@ package io.dbshift.contracts.result;
  * @param reason what went wrong, with the database's own message where there is one
  * @param sqlState the PostgreSQL SQLSTATE, when the database refused
  * @param appliedVersions for an apply: the versions it committed before the one that failed, which stay applied
+ * @param reshapeStage for an expand/contract step: the stage its operations are at after the failure, as the executor
+ *     read it from the target; null when it could not, or for other steps. {@code READY} after a failed contract means
+ *     nothing of the contract happened.
  */
 public record StepFailed(
         String commandId,
@@ -16,7 +19,8 @@ public record StepFailed(
         String target,
         String reason,
         String sqlState,
-        java.util.List<String> appliedVersions)
+        java.util.List<String> appliedVersions,
+        io.dbshift.contracts.schema.ReshapeStage reshapeStage)
         implements StepResult {
 
     public StepFailed {
@@ -25,7 +29,18 @@ public record StepFailed(
 
     public StepFailed(
             String commandId, String migrationId, String stepId, String target, String reason, String sqlState) {
-        this(commandId, migrationId, stepId, target, reason, sqlState, java.util.List.of());
+        this(commandId, migrationId, stepId, target, reason, sqlState, java.util.List.of(), null);
+    }
+
+    public StepFailed(
+            String commandId,
+            String migrationId,
+            String stepId,
+            String target,
+            String reason,
+            String sqlState,
+            java.util.List<String> appliedVersions) {
+        this(commandId, migrationId, stepId, target, reason, sqlState, appliedVersions, null);
     }
 
     /** The failure of a command, addressed as its result. */

@@ -129,6 +129,17 @@ public class ExecutorCommandConsumer {
                     failed.reason(),
                     failed.sqlState(),
                     e.committed());
+        } catch (ReshapeFailedException e) {
+            StepFailed failed = failed(command, e.getMessage(), e.sqlState());
+            return new StepFailed(
+                    failed.commandId(),
+                    failed.migrationId(),
+                    failed.stepId(),
+                    failed.target(),
+                    failed.reason(),
+                    failed.sqlState(),
+                    List.of(),
+                    e.stage);
         } catch (TargetRefusedException e) {
             return failed(command, e.getMessage(), e.sqlState());
         } catch (SQLException e) {
@@ -439,6 +450,10 @@ public class ExecutorCommandConsumer {
         try {
             return reshapeOnce(command);
         } catch (RuntimeException | SQLException e) {
+            if (!command.rollBackOnFailure() && command.stage() == ReshapeStage.CONTRACTED) {
+                // Whether the contract happened decides what the orchestrator may do next: wait and try again, or not.
+                throw new ReshapeFailedException(e, stageAfter(command));
+            }
             if (!command.rollBackOnFailure()) {
                 throw e;
             }
@@ -460,6 +475,37 @@ public class ExecutorCommandConsumer {
                 throw new TargetRefusedException(refused.getMessage() + note, refused.sqlState(), refused);
             }
             throw e;
+        }
+    }
+
+    /** The stage all of a command's operations are at, read from the target; null when they differ or it cannot say. */
+    private ReshapeStage stageAfter(ReshapeSchema command) {
+        try (Connection connection = targets.connect(command.target())) {
+            java.util.Set<ReshapeStage> stages = new java.util.HashSet<>();
+            for (String id : byId(command).keySet()) {
+                stages.add(reshaper().stage(connection, id));
+            }
+            return stages.size() == 1 ? stages.iterator().next() : null;
+        } catch (RuntimeException | SQLException e) {
+            LOG.warnf("%s: the stage after the failure could not be read: %s", command.commandId(), e.toString());
+            return null;
+        }
+    }
+
+    /** A failed expand/contract stage, with the stage its operations were found at afterwards. */
+    static final class ReshapeFailedException extends TargetRefusedException {
+        final ReshapeStage stage;
+
+        ReshapeFailedException(Exception e, ReshapeStage stage) {
+            super(
+                    e instanceof SQLException sql
+                            ? "the database refused: " + sql.getMessage()
+                            : e instanceof TargetRefusedException ? e.getMessage() : "the executor failed: " + e,
+                    e instanceof SQLException sql
+                            ? sql.getSQLState()
+                            : e instanceof TargetRefusedException refused ? refused.sqlState() : null,
+                    e);
+            this.stage = stage;
         }
     }
 

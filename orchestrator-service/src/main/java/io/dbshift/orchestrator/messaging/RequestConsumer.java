@@ -48,7 +48,7 @@ public class RequestConsumer {
         }
         if (cloudEvent
                 && "io.dbshift.ApplicationSwitched".equals(value.path("type").asText())) {
-            return switched(body);
+            return switched(body, key);
         }
         RequestReader.Read read = RequestReader.read(body);
         String name = body.path("name").isTextual() ? body.path("name").asText() : null;
@@ -97,7 +97,7 @@ public class RequestConsumer {
      * An application's deploy pipeline says it switched to the new shape ({@code io.dbshift.ApplicationSwitched}). One
      * that comes too early, or for an unknown migration, is logged with the reason and skipped.
      */
-    private Uni<Void> switched(JsonNode body) {
+    private Uni<Void> switched(JsonNode body, String key) {
         io.dbshift.contracts.request.ApplicationSwitched asked;
         try {
             asked = Json.MAPPER.treeToValue(body, io.dbshift.contracts.request.ApplicationSwitched.class);
@@ -107,7 +107,7 @@ public class RequestConsumer {
         if (blank(asked.migrationId()) || blank(asked.application())) {
             throw new WireFormatException("ApplicationSwitched needs migrationId and application");
         }
-        return service.switched(asked.migrationId(), asked.application(), asked.version())
+        return service.switched(asked.migrationId(), asked.application(), asked.version(), key)
                 .invoke(outcome -> {
                     if (outcome.migration() == null) {
                         LOG.warnf(

@@ -95,6 +95,24 @@ public final class ReportDocument {
                                     : s.summary().replace("\n", " ").replace("|", "\\|"))
                     .append(" |\n");
         }
+        if (!evidence.contractRefusals.isEmpty()) {
+            // A try that did not happen leaves no step row once a later one succeeds: each is kept here.
+            md.append("\n## Contract tries that did not happen\n\n| at | after the switch by | why |\n|---|---|---|\n");
+            for (Map<String, Object> refusal : evidence.contractRefusals) {
+                Object by = refusal.get("switched") instanceof Map<?, ?> sw
+                        ? sw.get("by") + " (" + sw.get("via") + ")"
+                        : "";
+                md.append("| ")
+                        .append(refusal.get("at"))
+                        .append(" | ")
+                        .append(by)
+                        .append(" | ")
+                        .append(String.valueOf(refusal.get("reason"))
+                                .replace("\n", " ")
+                                .replace("|", "\\|"))
+                        .append(" |\n");
+            }
+        }
         for (Map.Entry<String, List<BackfillFigures>> entry : evidence.backfills.entrySet()) {
             md.append("\n## Backfill on ")
                     .append(entry.getKey())

@@ -62,8 +62,12 @@ public final class Evidence {
     public Map<String, List<ShapeChange>> shapes = new LinkedHashMap<>();
     /** The application's word that it switched to the new shape (an event or an operator's next): who, how, when. */
     public Map<String, Object> switched;
-    /** Why production's contract did not happen, each try that failed, oldest first: it waits for the switch again. */
-    public List<String> contractRefusals = new ArrayList<>();
+    /**
+     * Each try of production's contract that did not happen, oldest first: why ({@code reason}), when ({@code at}), the
+     * result's event ({@code resultEventId}) and the switch it followed ({@code switched}). The migration then waited
+     * for the switch again.
+     */
+    public List<Map<String, Object>> contractRefusals = new ArrayList<>();
 
     /** Set while the migration waits before a production step: for approvals, its window, or an operator. */
     public Hold hold;

@@ -131,6 +131,23 @@ public final class OperatorActions {
      */
     public static Decision switched(
             MigrationState state, String application, String version, Instant now, ApprovalPolicy policy) {
+        return switched(state, application, version, null, now, policy);
+    }
+
+    /**
+     * @param event the id of the event that said so, or null: an event taken once (a Kafka redelivery, say) is not
+     *     taken again, not even after a contract that did not happen asks for the switch anew
+     */
+    public static Decision switched(
+            MigrationState state,
+            String application,
+            String version,
+            String event,
+            Instant now,
+            ApprovalPolicy policy) {
+        if (event != null && switchEvents(state.evidence()).contains(event)) {
+            return Decision.unchanged(state, "this ApplicationSwitched (" + event + ") was taken already");
+        }
         if (state.phase().isTerminal()) {
             return Decision.unchanged(state, "the migration is " + state.phase() + "; the switch changes nothing");
         }
@@ -154,6 +171,9 @@ public final class OperatorActions {
         Evidence evidence = state.evidence().copy();
         String by = application == null || application.isBlank() ? "an application" : application;
         evidence.switched = switchedBy(by, "ApplicationSwitched", version == null ? null : "version " + version, now);
+        if (event != null) {
+            evidence.switched.put("event", event);
+        }
         List<MigrationEvent> events = new ArrayList<>();
         events.add(new OperatorDecision(
                 state.id(),
@@ -168,6 +188,20 @@ public final class OperatorActions {
             return new Decision(true, state.phase(), state.stepIndex(), evidence, List.of(), events, null);
         }
         return resume(state, evidence, now, policy, events);
+    }
+
+    /** The events of every switch taken so far: the present one and those a contract that did not happen followed. */
+    private static Set<Object> switchEvents(Evidence evidence) {
+        List<Object> switches = new ArrayList<>();
+        switches.add(evidence.switched);
+        evidence.contractRefusals.forEach(refusal -> switches.add(refusal.get("switched")));
+        Set<Object> events = new java.util.HashSet<>();
+        for (Object taken : switches) {
+            if (taken instanceof Map<?, ?> m && m.get("event") != null) {
+                events.add(m.get("event"));
+            }
+        }
+        return events;
     }
 
     private static Map<String, Object> switchedBy(String by, String via, String note, Instant now) {

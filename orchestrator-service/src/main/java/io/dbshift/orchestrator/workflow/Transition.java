@@ -227,15 +227,22 @@ public final class Transition {
                             + (step == null ? "no step" : step.id()) + "; a redelivery or a stale result");
         }
         if (step.kind() == StepKind.CONTRACT
-                && !result.commandId().equals(commandFor(state, step).commandId())) {
+                && !java.util.Objects.equals(
+                        result.commandId(), commandFor(state, step).commandId())) {
             return Decision.unchanged(
                     state, "result of an earlier try of " + step.id() + " (" + result.commandId() + "); ignored");
         }
         Evidence evidence = state.evidence().copy();
         List<MigrationEvent> events = new ArrayList<>();
         if (result instanceof StepFailed failed) {
-            if (step.kind() == StepKind.CONTRACT && step.id().startsWith("production.") && evidence.switched != null) {
-                return contractDidNotHappen(state, evidence, step, failed.reason(), resultEventId, now);
+            if (step.kind() == StepKind.CONTRACT && step.id().startsWith("production.")) {
+                if (failed.reshapeStage() == ReshapeStage.READY && evidence.switched != null) {
+                    return contractDidNotHappen(state, evidence, step, failed.reason(), resultEventId, now);
+                }
+                if (failed.reshapeStage() != null) {
+                    // Failed after it, or part-way: what the target is at decides what a rollback can still do.
+                    evidence.reshapes.put(step.target(), failed.reshapeStage().name());
+                }
             }
             if (step.kind() == StepKind.ROLLBACK) {
                 // Keep why the rollback ran (failed checks, or an operator's request) beside why it failed.
@@ -725,7 +732,7 @@ public final class Transition {
             return manual;
         }
         if (step.kind() == StepKind.CONTRACT && evidence.switched == null) {
-            List<String> refusals = evidence.contractRefusals;
+            List<Map<String, Object>> refusals = evidence.contractRefusals;
             return new MigrationHeld(
                     state.id(),
                     name(state),
@@ -736,9 +743,12 @@ public final class Transition {
                                     + " runs on the new one: its deploy publishes ApplicationSwitched, or an operator"
                                     + " says dbshift next (a rollback until then is instant)"
                             : "the contract on " + step.target() + " did not happen (try " + refusals.size() + "), and"
-                                    + " nothing of it was done: " + refusals.get(refusals.size() - 1) + ". Both shapes"
-                                    + " are in place and kept in sync. Once that is dealt with, dbshift next (or the"
-                                    + " deploy's ApplicationSwitched) tries again; a rollback until then is instant",
+                                    + " nothing of it was done: "
+                                    + refusals.get(refusals.size() - 1).get("reason") + ". Both shapes are in place"
+                                    + " and kept in sync. Once that is dealt with, dbshift next (or the deploy's"
+                                    + " ApplicationSwitched) tries again. A rollback is still instant, but it drops the"
+                                    + " new columns the application was said to use: move it back to the old ones"
+                                    + " first",
                     null);
         }
         // Approvals hold the first production step only: a policy changed mid-way must not strand production.
@@ -1130,7 +1140,12 @@ public final class Transition {
     private static Decision contractDidNotHappen(
             MigrationState state, Evidence evidence, PlanStep step, String reason, String eventId, Instant now) {
         finish(evidence, step, "failed", reason, eventId, now);
-        evidence.contractRefusals.add(reason);
+        Map<String, Object> refusal = new LinkedHashMap<>();
+        refusal.put("reason", reason);
+        refusal.put("at", now.toString());
+        refusal.put("resultEventId", eventId);
+        refusal.put("switched", evidence.switched);
+        evidence.contractRefusals.add(refusal);
         evidence.switched = null;
         List<MigrationEvent> events = new ArrayList<>();
         holdOrBegin(state, evidence, now, ApprovalPolicy.NONE, new ArrayList<>(), events);

@@ -24,7 +24,9 @@ import io.dbshift.contracts.result.StepFailed;
 import io.dbshift.contracts.result.StepResult;
 import io.dbshift.contracts.schema.ReshapeStage;
 import io.dbshift.orchestrator.plan.PlanStep;
+import io.dbshift.orchestrator.report.ReportDocument;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A request of expand/contract operations only, through the workflow: its steps, the switch wait, the rollback. */
@@ -194,24 +196,35 @@ class ExpandContractTransitionTest {
         assertEquals("dbshift next", next.evidence().switched.get("via"));
     }
 
-    @Test
-    void aContractThatDidNotHappenWaitsForTheSwitchAgainAndNextTriesOnceMore() {
-        MigrationState s = runTo("production.contract");
-        Decision next = OperatorActions.next(s, "alice", "billing 2.4 is out", TransitionTest.T0, ApprovalPolicy.NONE);
-        Command first = next.commands().get(0);
-        s = TransitionTest.after(s, next);
-        StepFailed stayed = new StepFailed(
-                first.commandId(),
+    /** The executor's answer when production's contract failed, with the stage it found the operations at after. */
+    static StepFailed contractFailed(Command contract, ReshapeStage after) {
+        return new StepFailed(
+                contract.commandId(),
                 "m1",
-                first.stepId(),
-                first.target(),
+                contract.stepId(),
+                contract.target(),
                 "1 session(s) of the old version (application_name billing-v1) are still connected after 300 s",
-                null);
+                null,
+                List.of(),
+                after);
+    }
 
-        Decision refused = Transition.onResult(s, stayed, "e-contract-1", TransitionTest.T0);
+    @Test
+    void aContractThatDidNotHappenWaitsForTheSwitchAgainAndTheNextSwitchTriesOnceMore() {
+        MigrationState s = runTo("production.contract");
+        Decision switched =
+                OperatorActions.switched(s, "billing", "2.4.0", "ce:deploy-1", TransitionTest.T0, ApprovalPolicy.NONE);
+        Command first = switched.commands().get(0);
+        s = TransitionTest.after(s, switched);
+
+        Decision refused =
+                Transition.onResult(s, contractFailed(first, ReshapeStage.READY), "e-contract-1", TransitionTest.T0);
         assertEquals(s.phase(), refused.phase(), "the migration goes on waiting, it does not fail");
         assertTrue(refused.commands().isEmpty(), refused.commands().toString());
         assertNull(refused.evidence().switched, "the switch is asked for again");
+        assertEquals(
+                "billing",
+                ((Map<?, ?>) refused.evidence().contractRefusals.get(0).get("switched")).get("by"));
         MigrationHeld held = refused.events().stream()
                 .filter(MigrationHeld.class::isInstance)
                 .map(MigrationHeld.class::cast)
@@ -220,23 +233,56 @@ class ExpandContractTransitionTest {
         assertEquals(MigrationHeld.SWITCH, held.waitingFor());
         assertTrue(held.reason().contains("did not happen (try 1)"), held.reason());
         assertTrue(held.reason().contains("billing-v1"), held.reason());
+        assertTrue(held.reason().contains("move it back to the old ones first"), held.reason());
         s = TransitionTest.after(s, refused);
         assertTrue(
                 Transition.rollbackRequested(s, "alice", "give up", TransitionTest.T0)
                         .changed(),
                 "a rollback is still instant while it waits again");
+        assertFalse(
+                OperatorActions.switched(s, "billing", "2.4.0", "ce:deploy-1", TransitionTest.T0, ApprovalPolicy.NONE)
+                        .changed(),
+                "the first switch's event, delivered again, does not start another try");
 
-        Decision again = OperatorActions.next(s, "alice", "v1 is gone now", TransitionTest.T0, ApprovalPolicy.NONE);
+        Decision again =
+                OperatorActions.switched(s, "billing", "2.4.0", "ce:deploy-2", TransitionTest.T0, ApprovalPolicy.NONE);
         Command second = again.commands().get(0);
         assertNotEquals(first.commandId(), second.commandId(), "a new try is a new command");
         assertTrue(second.commandId().endsWith("/try-2"), second.commandId());
         s = TransitionTest.after(s, again);
         assertFalse(
-                Transition.onResult(s, stayed, "e-contract-1-redelivered", TransitionTest.T0)
+                Transition.onResult(
+                                s,
+                                contractFailed(first, ReshapeStage.READY),
+                                "e-contract-1-redelivered",
+                                TransitionTest.T0)
                         .changed(),
                 "a late answer to the first try is ignored");
         Decision done = Transition.onResult(s, success(s), "e-contract-2", TransitionTest.T0);
         assertEquals(Phase.COMPLETED, done.phase(), done.note());
+        String report = ReportDocument.render(
+                "m1", "rename-bid", "production", "staging", done.phase(), done.evidence(), TransitionTest.T0, null);
+        assertTrue(report.contains("Contract tries that did not happen"), report);
+        assertTrue(report.contains("billing-v1"), report);
+    }
+
+    @Test
+    void aContractThatFailedAfterItHappenedOrWithoutAStageFailsTheMigration() {
+        MigrationState s = runTo("production.contract");
+        Decision next = OperatorActions.next(s, "alice", "billing 2.4 is out", TransitionTest.T0, ApprovalPolicy.NONE);
+        Command contract = next.commands().get(0);
+        s = TransitionTest.after(s, next);
+
+        Decision after =
+                Transition.onResult(s, contractFailed(contract, ReshapeStage.CONTRACTED), "e", TransitionTest.T0);
+        assertEquals(Phase.FAILED, after.phase());
+        assertEquals("CONTRACTED", after.evidence().reshapes.get("production"), "the old columns are gone");
+        MigrationState failed = TransitionTest.after(s, after);
+        Decision rollback = Transition.rollbackRequested(failed, "alice", "undo", TransitionTest.T0);
+        assertFalse(rollback.changed(), "dropping the new shape is no rollback once the old one is gone");
+
+        Decision unknown = Transition.onResult(s, contractFailed(contract, null), "e", TransitionTest.T0);
+        assertEquals(Phase.FAILED, unknown.phase(), "when the executor cannot say what happened, nothing is retried");
     }
 
     @Test
