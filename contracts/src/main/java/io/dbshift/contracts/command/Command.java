@@ -4,7 +4,9 @@ import io.dbshift.contracts.Payload;
 
 /**
  * An instruction from the orchestrator. The command id is deterministic ({@code migrationId/stepId}),
- * so a redelivered or re-sent command is recognised and changes nothing twice.
+ * so a redelivered or re-sent command is recognised and changes nothing twice. A production contract tried again
+ * after one that did not happen is a new command: its id ends in {@code /try-N}, N being the number of tries that did
+ * not happen plus one.
  */
 public interface Command extends Payload {
     String commandId();
