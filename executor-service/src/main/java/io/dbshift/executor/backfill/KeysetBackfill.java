@@ -48,8 +48,8 @@ public final class KeysetBackfill {
     /**
      * With the application at work, how far a batch may walk when the ones before it changed nothing: such a batch locks
      * no row and writes no write-ahead log for the application's commits to wait on, it only reads. Should the rows
-     * ahead need changing after all, one batch of this size is the most the application meets before the size drops
-     * back to what the batch's time allows.
+     * ahead need changing after all, the size halves from there, batch by batch, as it does from the first batch's
+     * 1,000 rows: the same few larger batches a backfill starts with.
      */
     static final int MAX_IDLE_CONTENDED_BATCH = 1_000;
 
@@ -248,10 +248,6 @@ public final class KeysetBackfill {
                     // Nothing changed, nothing locked, no WAL: rows already right (a backfill run over a table that
                     // the application's own writes or a trigger have filled) are walked faster, at the same pause.
                     batchSize = Math.min(MAX_IDLE_CONTENDED_BATCH, Math.max(smallest, batchSize * 2));
-                } else if (!fixed && contended && batchMillis > CONTENDED_BATCH_MILLIS) {
-                    // Over its millisecond with the application at work (rows to change again after an idle stretch,
-                    // or the first batches): the next shrinks in proportion at once, not by halves.
-                    batchSize = (int) Math.max(smallest, batchSize * CONTENDED_BATCH_MILLIS / batchMillis);
                 } else if (!fixed && contention.quietFor(3)) {
                     // With the application at work, batches aim at a millisecond: a row it wants is never locked for
                     // longer, and its commits, which flush the batch's write-ahead log with their own, wait little.
