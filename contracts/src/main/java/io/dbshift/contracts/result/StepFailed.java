@@ -43,6 +43,16 @@ public record StepFailed(
         this(commandId, migrationId, stepId, target, reason, sqlState, appliedVersions, null);
     }
 
+    /** The same failure, with the versions an apply committed before it. */
+    public StepFailed withAppliedVersions(java.util.List<String> versions) {
+        return new StepFailed(commandId, migrationId, stepId, target, reason, sqlState, versions, reshapeStage);
+    }
+
+    /** The same failure, with the stage an expand/contract step's operations were found at after it. */
+    public StepFailed withReshapeStage(io.dbshift.contracts.schema.ReshapeStage stage) {
+        return new StepFailed(commandId, migrationId, stepId, target, reason, sqlState, appliedVersions, stage);
+    }
+
     /** The failure of a command, addressed as its result. */
     public static StepFailed of(io.dbshift.contracts.command.Command command, String reason, String sqlState) {
         return new StepFailed(

@@ -120,26 +120,9 @@ public class ExecutorCommandConsumer {
             // No scratch copy could be made, or the target's URL is not one.
             return failed(command, e.getMessage(), null);
         } catch (FlywayApplier.ApplyFailedException e) {
-            StepFailed failed = failed(command, e.getMessage(), e.sqlState());
-            return new StepFailed(
-                    failed.commandId(),
-                    failed.migrationId(),
-                    failed.stepId(),
-                    failed.target(),
-                    failed.reason(),
-                    failed.sqlState(),
-                    e.committed());
+            return failed(command, e.getMessage(), e.sqlState()).withAppliedVersions(e.committed());
         } catch (ReshapeFailedException e) {
-            StepFailed failed = failed(command, e.getMessage(), e.sqlState());
-            return new StepFailed(
-                    failed.commandId(),
-                    failed.migrationId(),
-                    failed.stepId(),
-                    failed.target(),
-                    failed.reason(),
-                    failed.sqlState(),
-                    List.of(),
-                    e.stage);
+            return failed(command, e.getMessage(), e.sqlState()).withReshapeStage(e.stage);
         } catch (TargetRefusedException e) {
             return failed(command, e.getMessage(), e.sqlState());
         } catch (SQLException e) {
