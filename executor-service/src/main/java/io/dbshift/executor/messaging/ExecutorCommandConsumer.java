@@ -463,10 +463,11 @@ public class ExecutorCommandConsumer {
 
     /** The stage all of a command's operations are at, read from the target; null when they differ or it cannot say. */
     private ReshapeStage stageAfter(ReshapeSchema command) {
+        Reshaper reshaper = reshaper();
         try (Connection connection = targets.connect(command.target())) {
             java.util.Set<ReshapeStage> stages = new java.util.HashSet<>();
             for (String id : byId(command).keySet()) {
-                stages.add(reshaper().stage(connection, id));
+                stages.add(reshaper.stage(connection, id));
             }
             return stages.size() == 1 ? stages.iterator().next() : null;
         } catch (RuntimeException | SQLException e) {

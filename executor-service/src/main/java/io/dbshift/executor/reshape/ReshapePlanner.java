@@ -609,18 +609,12 @@ public final class ReshapePlanner {
     }
 
     private static List<String> primaryKey(Connection connection, String oid, String table) throws SQLException {
-        List<String> key = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        List<String> key = strings(
+                connection,
                 "SELECT a.attname FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, n)"
                         + " JOIN pg_attribute a ON a.attnum = k.attnum"
-                        + " WHERE i.indrelid = ?::oid AND i.indisprimary AND a.attrelid = i.indrelid ORDER BY k.n")) {
-            ps.setString(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    key.add(rs.getString(1));
-                }
-            }
-        }
+                        + " WHERE i.indrelid = ?::oid AND i.indisprimary AND a.attrelid = i.indrelid ORDER BY k.n",
+                oid);
         if (key.isEmpty()) {
             throw new IllegalArgumentException(
                     "table " + table + " has no primary key, which the backfill walks by;" + " add one first");
@@ -713,10 +707,16 @@ public final class ReshapePlanner {
     /** The first column of a query about the table ({@code ?::oid}) and a column of it ({@code ?}), as text. */
     private static List<String> aboutColumn(Connection connection, String oid, String column, String sql)
             throws SQLException {
+        return strings(connection, sql, oid, column);
+    }
+
+    /** The first column of every row a catalog query returns, its parameters given as text. */
+    static List<String> strings(Connection connection, String sql, String... params) throws SQLException {
         List<String> found = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, oid);
-            ps.setString(2, column);
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));

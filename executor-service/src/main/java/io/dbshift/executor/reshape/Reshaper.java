@@ -289,17 +289,11 @@ public final class Reshaper {
     public void awaitGone(Connection connection, String application, Duration wait) throws SQLException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            List<String> sessions = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement(
+            List<String> sessions = ReshapePlanner.strings(
+                    connection,
                     "SELECT pid || coalesce(' from ' || host(client_addr), '') FROM pg_stat_activity WHERE datname ="
-                            + " current_database() AND application_name = ? AND pid <> pg_backend_pid()")) {
-                ps.setString(1, application);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sessions.add(rs.getString(1));
-                    }
-                }
-            }
+                            + " current_database() AND application_name = ? AND pid <> pg_backend_pid()",
+                    application);
             if (sessions.isEmpty()) {
                 return;
             }
@@ -456,17 +450,11 @@ public final class Reshaper {
 
     /** A CREATE INDEX CONCURRENTLY that was interrupted leaves an invalid index behind; it is built again. */
     private static void dropInvalidIndexes(Connection connection, String table) throws SQLException {
-        List<String> invalid = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        List<String> invalid = ReshapePlanner.strings(
+                connection,
                 "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                        + " WHERE i.indrelid = ?::regclass AND NOT i.indisvalid AND c.relname LIKE '\\_dbshift\\_%'")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    invalid.add(rs.getString(1));
-                }
-            }
-        }
+                        + " WHERE i.indrelid = ?::regclass AND NOT i.indisvalid AND c.relname LIKE '\\_dbshift\\_%'",
+                table);
         try (Statement s = connection.createStatement()) {
             for (String index : invalid) {
                 s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + index);
