@@ -96,6 +96,8 @@ public final class BackfillImpactBenchmark {
                     during.p50(),
                     during.p99(),
                     during.p99() / baseline.p99());
+            System.out.println("| | " + background(during, 2 * baseline.p99()) + " | | | | | | |");
+            System.out.println("| | baseline: " + background(baseline, 2 * baseline.p99()) + " | | | | | | |");
             if (after == null) {
                 continue;
             }
@@ -118,9 +120,129 @@ public final class BackfillImpactBenchmark {
             long failed,
             double p50,
             double p99,
+            double p999,
             String backfill,
             double rowsPerSecond,
-            double seconds) {}
+            double seconds,
+            List<double[]> timed,
+            List<long[]> samples,
+            double coresBusy) {}
+
+    /**
+     * What else the server did while the application ran: autovacuum on the database, and the checkpointer writing
+     * (its count of buffers written, in pg_stat_bgwriter, moving). Sampled every 100 ms as {epoch µs, autovacuum
+     * workers, buffers the checkpointer had written so far}; and the machine's busy cores over the whole window.
+     */
+    static final class Background implements AutoCloseable {
+        final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile boolean running = true;
+        private final long[] cpuAtStart = cpu();
+        private long[] cpuAtEnd;
+
+        Background(LocalPostgres postgres) {
+            thread = new Thread(() -> {
+                try (Connection c = postgres.connect("bench_backfill");
+                        java.sql.PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM"
+                                + " pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname ="
+                                + " current_database()), (SELECT buffers_checkpoint FROM pg_stat_bgwriter)")) {
+                    while (running) {
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            samples.add(new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2)});
+                        }
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    System.err.println("background sampling stopped: " + e);
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            cpuAtEnd = cpu();
+            running = false;
+            thread.join(2_000);
+        }
+
+        /** The machine's cores busy on average from start to close, from /proc/stat. */
+        double coresBusy() {
+            double total = cpuAtEnd[0] - cpuAtStart[0];
+            double idle = cpuAtEnd[1] - cpuAtStart[1];
+            return total == 0 ? 0 : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
+        }
+
+        /** {all jiffies, idle and iowait jiffies} of the machine so far. */
+        private static long[] cpu() {
+            try {
+                String[] f =
+                        Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < f.length; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 0};
+            }
+        }
+    }
+
+    /**
+     * Where a window's slow transactions fell: while autovacuum worked on the database, while the checkpointer wrote
+     * buffers, or neither. Each transaction is placed by the sample taken just after it ended.
+     */
+    static String background(Load load, double thresholdMs) {
+        List<long[]> samples = load.samples();
+        int[] slow = new int[3];
+        int[] all = new int[3];
+        int s = 0;
+        List<Double> slowAt = new ArrayList<>();
+        for (double[] t : load.timed()) {
+            while (s < samples.size() - 1 && samples.get(s)[0] < t[0]) {
+                s++;
+            }
+            if (samples.isEmpty()) {
+                break;
+            }
+            long[] at = samples.get(s);
+            boolean vacuum = at[1] > 0;
+            boolean checkpoint = s > 0 && at[2] > samples.get(s - 1)[2];
+            int kind = vacuum ? 0 : checkpoint ? 1 : 2;
+            all[kind]++;
+            if (t[1] > thresholdMs) {
+                slow[kind]++;
+                slowAt.add(t[0]);
+            }
+        }
+        // A stall every session shares (a flush of the write-ahead log, the disk) ends several slow transactions
+        // together. So does a pgbench thread kept from its core: each runs two of the clients.
+        int together = 0;
+        for (int i = 0; i < slowAt.size(); i++) {
+            boolean before = i > 0 && slowAt.get(i) - slowAt.get(i - 1) <= 1_000;
+            boolean after = i + 1 < slowAt.size() && slowAt.get(i + 1) - slowAt.get(i) <= 1_000;
+            if (before || after) {
+                together++;
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote, %d of %d otherwise;"
+                        + " %d of them ended within 1 ms of another",
+                load.p999(),
+                load.coresBusy(),
+                thresholdMs,
+                slow[0],
+                all[0],
+                slow[1],
+                all[1],
+                slow[2],
+                all[2],
+                together);
+    }
 
     record Backfilled(String description, double rowsPerSecond, long startMicros, long endMicros) {}
 
@@ -167,6 +289,7 @@ public final class BackfillImpactBenchmark {
         pb.redirectOutput(logs.resolve("out.txt").toFile());
         pb.environment().put("PGPASSWORD", postgres.password());
         Process p = pb.start();
+        Background background = new Background(postgres);
         Backfilled done = null;
         long from = 0;
         long to = Long.MAX_VALUE;
@@ -181,7 +304,9 @@ public final class BackfillImpactBenchmark {
             p.destroy(); // SIGTERM: pgbench stops and writes its logs
         }
         p.waitFor();
+        background.close();
         List<Double> latencies = new ArrayList<>();
+        List<double[]> timed = new ArrayList<>();
         long failed = 0;
         for (Logged t : transactions(logs)) {
             if (t.atMicros() < from || t.atMicros() > to) {
@@ -191,6 +316,7 @@ public final class BackfillImpactBenchmark {
                 failed++;
             } else {
                 latencies.add(t.latencyMicros() / 1000.0);
+                timed.add(new double[] {t.atMicros(), t.latencyMicros() / 1000.0});
             }
         }
         // pgbench's own summary: how far behind its schedule it fell, to tell lag from latency.
@@ -202,14 +328,19 @@ public final class BackfillImpactBenchmark {
         }
         deleteTree(logs);
         Collections.sort(latencies);
+        timed.sort(java.util.Comparator.comparingDouble(t -> t[0]));
         return new Load(
                 latencies.size(),
                 failed,
                 percentile(latencies, 0.50),
                 percentile(latencies, 0.99),
+                percentile(latencies, 0.999),
                 done == null ? "none" : done.description(),
                 done == null ? 0 : done.rowsPerSecond(),
-                done == null ? seconds : (to - from) / 1e6);
+                done == null ? seconds : (to - from) / 1e6,
+                timed,
+                new ArrayList<>(background.samples),
+                background.coresBusy());
     }
 
     /** One transaction in pgbench's log: its client, when it ended (epoch µs), its latency (µs; -1 when it failed). */
