@@ -135,37 +135,42 @@ public final class BackfillImpactBenchmark {
      */
     static final class Background implements AutoCloseable {
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final Connection connection;
+        private final java.sql.PreparedStatement query;
+        private final java.util.concurrent.ScheduledExecutorService every100ms =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-background");
+                    t.setDaemon(true);
+                    return t;
+                });
         private final long[] cpuAtStart = cpu();
         private long[] cpuAtEnd;
 
-        Background(LocalPostgres postgres) {
-            thread = new Thread(() -> {
-                try (Connection c = postgres.connect("bench_backfill");
-                        java.sql.PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM"
-                                + " pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname ="
-                                + " current_database()), (SELECT buffers_checkpoint FROM pg_stat_bgwriter)")) {
-                    while (running) {
-                        try (java.sql.ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            samples.add(new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2)});
-                        }
-                        Thread.sleep(100);
-                    }
-                } catch (Exception e) {
-                    System.err.println("background sampling stopped: " + e);
-                }
-            });
-            thread.setDaemon(true);
-            thread.start();
+        Background(LocalPostgres postgres) throws java.sql.SQLException {
+            connection = postgres.connect("bench_backfill");
+            query = connection.prepareStatement("SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
+                    + " 'autovacuum worker' AND datname = current_database()), (SELECT buffers_checkpoint FROM"
+                    + " pg_stat_bgwriter)");
+            every100ms.scheduleAtFixedRate(this::sample, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            try (java.sql.ResultSet rs = query.executeQuery()) {
+                rs.next();
+                samples.add(new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2)});
+            } catch (java.sql.SQLException e) {
+                System.err.println("background sampling stopped: " + e);
+                throw new IllegalStateException(e); // ends the schedule
+            }
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws Exception {
             cpuAtEnd = cpu();
-            running = false;
-            thread.join(2_000);
+            every100ms.shutdown();
+            every100ms.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            query.close();
+            connection.close();
         }
 
         /** The machine's cores busy on average from start to close, from /proc/stat. */
@@ -201,12 +206,9 @@ public final class BackfillImpactBenchmark {
         int[] all = new int[3];
         int s = 0;
         List<Double> slowAt = new ArrayList<>();
-        for (double[] t : load.timed()) {
+        for (double[] t : samples.isEmpty() ? List.<double[]>of() : load.timed()) {
             while (s < samples.size() - 1 && samples.get(s)[0] < t[0]) {
                 s++;
-            }
-            if (samples.isEmpty()) {
-                break;
             }
             long[] at = samples.get(s);
             boolean vacuum = at[1] > 0;
