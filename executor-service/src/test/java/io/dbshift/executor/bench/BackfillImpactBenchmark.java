@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
  *
  * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle]
- * [--repeat N] [--after]}.
+ * [--repeat N] [--after] [--turns S]}. With {@code --turns S} the default backfill runs in turns of S seconds, with S
+ * seconds of the application alone between them: a baseline from the same minutes.
  */
 public final class BackfillImpactBenchmark {
     public static void main(String[] args) throws Exception {
@@ -57,6 +58,10 @@ public final class BackfillImpactBenchmark {
         int repeat = Integer.parseInt(option(args, "--repeat", "1"));
         // --after also measures the application on the table the backfill left, nothing running beside it.
         boolean measureAfter = List.of(args).contains("--after");
+        // --turns S runs the default backfill in turns of S seconds with S seconds of nothing between them, and
+        // compares
+        // the application in the turns with the application between them.
+        int turns = Integer.parseInt(option(args, "--turns", "0"));
         List<String[]> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
             for (String[] run :
@@ -68,6 +73,10 @@ public final class BackfillImpactBenchmark {
         }
         for (String[] run : runs) {
             BackfillBenchmark.fresh(postgres);
+            if (turns > 0 && run[1].isEmpty()) {
+                printTurns(pgbench(postgres, script, clients, rate, 0, () -> inTurns(postgres, turns)));
+                continue;
+            }
             Load during = pgbench(postgres, script, clients, rate, 0, () -> backfill(postgres, run[1].isEmpty()));
             int seconds = (int) Math.max(10, Math.ceil(during.seconds()));
             // The same load on the table the backfill left (every row updated, nothing running beside it): what the
@@ -115,6 +124,45 @@ public final class BackfillImpactBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The application in the backfill's turns against the application between them. The first second after each switch
+     * is left out of both: the backfill starting again, or what its last batch left behind.
+     */
+    static void printTurns(Load whole) {
+        List<long[]> running = new ArrayList<>();
+        List<long[]> alone = new ArrayList<>();
+        List<long[]> turns = whole.turns();
+        for (int i = 0; i < turns.size(); i++) {
+            running.add(new long[] {turns.get(i)[0] + 1_000_000, turns.get(i)[1]});
+            if (i + 1 < turns.size()) {
+                alone.add(new long[] {turns.get(i)[1] + 1_000_000, turns.get(i + 1)[0]});
+            }
+        }
+        running.removeIf(w -> w[1] <= w[0]);
+        Load during = within(whole, running, whole.backfill());
+        Load between = within(whole, alone, "none");
+        System.out.printf(
+                Locale.ROOT,
+                "| defaults, in turns | baseline: none, between the turns, %.0f s | | %d | %d | %.2f | %.2f | |%n",
+                between.seconds(),
+                between.transactions(),
+                between.failed(),
+                between.p50(),
+                between.p99());
+        System.out.printf(
+                Locale.ROOT,
+                "| defaults, in turns | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f |%n",
+                whole.backfill(),
+                whole.rowsPerSecond(),
+                during.transactions(),
+                during.failed(),
+                during.p50(),
+                during.p99(),
+                during.p99() / between.p99());
+        System.out.println("| | " + background(during, 2 * between.p99()) + " | | | | | | |");
+        System.out.println("| | baseline: " + background(between, 2 * between.p99()) + " | | | | | | |");
+    }
+
     record Load(
             long transactions,
             long failed,
@@ -125,13 +173,16 @@ public final class BackfillImpactBenchmark {
             double rowsPerSecond,
             double seconds,
             List<double[]> timed,
+            List<Long> failedAt,
             List<long[]> samples,
-            double coresBusy) {}
+            double coresBusy,
+            List<long[]> turns) {}
 
     /**
      * What else the server did while the application ran: autovacuum on the database, and the checkpointer writing
      * (its count of buffers written, in pg_stat_bgwriter, moving). Sampled every 100 ms as {epoch µs, autovacuum
-     * workers, buffers the checkpointer had written so far}; and the machine's busy cores over the whole window.
+     * workers, buffers the checkpointer had written so far, the machine's jiffies so far, its idle ones}; and the
+     * machine's busy cores over the whole window.
      */
     static final class Background implements AutoCloseable {
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
@@ -157,7 +208,9 @@ public final class BackfillImpactBenchmark {
         private void sample() {
             try (java.sql.ResultSet rs = query.executeQuery()) {
                 rs.next();
-                samples.add(new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2)});
+                long[] cpu = cpu();
+                samples.add(
+                        new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2), cpu[0], cpu[1]});
             } catch (java.sql.SQLException e) {
                 System.err.println("background sampling stopped: " + e);
                 throw new IllegalStateException(e); // ends the schedule
@@ -178,6 +231,21 @@ public final class BackfillImpactBenchmark {
             double total = cpuAtEnd[0] - cpuAtStart[0];
             double idle = cpuAtEnd[1] - cpuAtStart[1];
             return total == 0 ? 0 : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
+        }
+
+        /** The machine's busy cores on average over the parts of the samples' span that lie within {@code windows}. */
+        static double coresBusy(List<long[]> samples, List<long[]> windows) {
+            double total = 0;
+            double idle = 0;
+            for (int i = 1; i < samples.size(); i++) {
+                long[] a = samples.get(i - 1);
+                long[] b = samples.get(i);
+                if (within(a[0], windows) && within(b[0], windows)) {
+                    total += b[3] - a[3];
+                    idle += b[4] - a[4];
+                }
+            }
+            return total == 0 ? Double.NaN : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
         }
 
         /** {all jiffies, idle and iowait jiffies} of the machine so far. */
@@ -246,7 +314,8 @@ public final class BackfillImpactBenchmark {
                 together);
     }
 
-    record Backfilled(String description, double rowsPerSecond, long startMicros, long endMicros) {}
+    /** @param turns when the backfill ran, {from, to} in epoch µs, when it ran in turns; empty when it ran through */
+    record Backfilled(String description, double rowsPerSecond, long startMicros, long endMicros, List<long[]> turns) {}
 
     interface Work {
         Backfilled run() throws Exception;
@@ -273,8 +342,104 @@ public final class BackfillImpactBenchmark {
                     f.batches() + " batches, " + String.format(Locale.ROOT, "%.1f s", seconds),
                     f.rowsUpdated() / seconds,
                     start,
-                    System.currentTimeMillis() * 1000);
+                    System.currentTimeMillis() * 1000,
+                    List.of());
         }
+    }
+
+    /**
+     * The default backfill in turns: it runs for {@code seconds}, is cancelled between two batches, and after as long
+     * again with nothing running resumes from its cursor, until it is done. The application alone between the turns is
+     * the baseline, measured in the same minutes as the backfill, on the same disk in the same state: no drift of this
+     * shared machine between a baseline and its backfill minutes apart.
+     */
+    static Backfilled inTurns(LocalPostgres postgres, int seconds) throws Exception {
+        BackfillSpec spec = new BackfillSpec("users", "id", "avatar_url = " + BackfillBenchmark.EXPRESSION, null, null);
+        io.dbshift.executor.backfill.BackfillControls controls = new io.dbshift.executor.backfill.BackfillControls();
+        KeysetBackfill engine = new KeysetBackfill("2s", "60s", KeysetBackfill.Health.DEFAULT, controls);
+        List<long[]> turns = new ArrayList<>();
+        java.util.concurrent.ScheduledExecutorService clock =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-turns");
+                    t.setDaemon(true);
+                    return t;
+                });
+        java.util.concurrent.Semaphore nextTurn = new java.util.concurrent.Semaphore(0);
+        try (Connection c = postgres.connect("bench_backfill")) {
+            while (true) {
+                long from = System.currentTimeMillis() * 1000;
+                java.util.concurrent.ScheduledFuture<?> end = clock.schedule(
+                        () -> controls.apply("impact", "cancel", null, null, "the benchmark"),
+                        seconds,
+                        java.util.concurrent.TimeUnit.SECONDS);
+                try {
+                    engine.run(c, () -> postgres.connect("bench_backfill"), "impact", spec, p -> {});
+                    end.cancel(false);
+                    turns.add(new long[] {from, System.currentTimeMillis() * 1000});
+                    break;
+                } catch (io.dbshift.executor.backfill.BackfillControls.Cancelled e) {
+                    turns.add(new long[] {from, System.currentTimeMillis() * 1000});
+                }
+                clock.schedule((Runnable) nextTurn::release, seconds, java.util.concurrent.TimeUnit.SECONDS);
+                nextTurn.acquire();
+            }
+            try (java.sql.ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT rows_updated, batches FROM " + KeysetBackfill.STATE_TABLE
+                            + " WHERE backfill_id = 'impact'")) {
+                rs.next();
+                double running = turns.stream().mapToLong(t -> t[1] - t[0]).sum() / 1e6;
+                return new Backfilled(
+                        String.format(
+                                Locale.ROOT,
+                                "%d batches in %d turns of %d s, %.1f s running",
+                                rs.getLong(2),
+                                turns.size(),
+                                seconds,
+                                running),
+                        rs.getLong(1) / running,
+                        turns.get(0)[0],
+                        turns.get(turns.size() - 1)[1],
+                        turns);
+            }
+        } finally {
+            clock.shutdownNow();
+        }
+    }
+
+    /**
+     * The part of a window that falls within {@code windows} ({from, to} in epoch µs): its transactions, failures,
+     * percentiles, samples and busy cores.
+     */
+    static Load within(Load load, List<long[]> windows, String label) {
+        List<double[]> timed =
+                load.timed().stream().filter(t -> within((long) t[0], windows)).toList();
+        List<Long> failedAt =
+                load.failedAt().stream().filter(t -> within(t, windows)).toList();
+        List<Double> latencies = timed.stream().map(t -> t[1]).sorted().toList();
+        double seconds = windows.stream().mapToLong(w -> w[1] - w[0]).sum() / 1e6;
+        return new Load(
+                latencies.size(),
+                failedAt.size(),
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                percentile(latencies, 0.999),
+                label,
+                0,
+                seconds,
+                timed,
+                failedAt,
+                load.samples(),
+                Background.coresBusy(load.samples(), windows),
+                List.of());
+    }
+
+    static boolean within(long micros, List<long[]> windows) {
+        for (long[] w : windows) {
+            if (micros >= w[0] && micros <= w[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -309,6 +474,7 @@ public final class BackfillImpactBenchmark {
         background.close();
         List<Double> latencies = new ArrayList<>();
         List<double[]> timed = new ArrayList<>();
+        List<Long> failedAt = new ArrayList<>();
         long failed = 0;
         for (Logged t : transactions(logs)) {
             if (t.atMicros() < from || t.atMicros() > to) {
@@ -316,6 +482,7 @@ public final class BackfillImpactBenchmark {
             }
             if (t.failed()) {
                 failed++;
+                failedAt.add(t.atMicros());
             } else {
                 latencies.add(t.latencyMicros() / 1000.0);
                 timed.add(new double[] {t.atMicros(), t.latencyMicros() / 1000.0});
@@ -341,8 +508,10 @@ public final class BackfillImpactBenchmark {
                 done == null ? 0 : done.rowsPerSecond(),
                 done == null ? seconds : (to - from) / 1e6,
                 timed,
+                failedAt,
                 new ArrayList<>(background.samples),
-                background.coresBusy());
+                background.coresBusy(),
+                done == null ? List.of() : done.turns());
     }
 
     /** One transaction in pgbench's log: its client, when it ended (epoch µs), its latency (µs; -1 when it failed). */
