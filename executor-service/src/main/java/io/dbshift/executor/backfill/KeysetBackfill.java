@@ -62,8 +62,25 @@ public final class KeysetBackfill {
     /** The batch duration aimed at once the application works beside the backfill. */
     static final int CONTENDED_BATCH_MILLIS = 1;
 
-    /** How often, at most, the database's health is looked at between batches. */
-    static final long HEALTH_CHECK_NANOS = 100_000_000L;
+    /**
+     * How often the watching connection looks while the backfill has the database to itself: an application arriving
+     * is seen within the first few milliseconds of a 200 ms batch.
+     */
+    static final long WATCH_ALONE_MILLIS = 10;
+
+    /**
+     * How often it looks once the application works beside the backfill: often enough that an application in a
+     * transaction a tenth of the time is seen within the 5 s the mode lasts (50 looks), rarely enough not to cost it. A
+     * look every 10 ms, with no batch beside it, doubled the application's slow transactions (docs/benchmarks.md).
+     */
+    static final long WATCH_CONTENDED_MILLIS = 100;
+
+    /**
+     * How often, at most, the database's health is looked at between batches. Strain moves slowly (a transaction open for
+     * minutes, replicas seconds behind), and every look is one more query on the statistics views beside the
+     * application.
+     */
+    static final long HEALTH_CHECK_NANOS = 500_000_000L;
 
     public static final int MAX_BATCH = 100_000;
 
@@ -238,6 +255,7 @@ public final class KeysetBackfill {
                 // The application seen at work in the last few seconds: a session that ran once does not slow the
                 // whole backfill, and a backfill left alone again goes back to full speed.
                 contended = System.nanoTime() - lastSeen < CONTENDED_FOR_NANOS;
+                contention.lookEvery(contended ? WATCH_CONTENDED_MILLIS : WATCH_ALONE_MILLIS);
                 int smallest = contended ? MIN_CONTENDED_BATCH : MIN_BATCH;
                 if (handle.batchSize != null) {
                     batchSize = handle.batchSize;
@@ -262,8 +280,8 @@ public final class KeysetBackfill {
                 long brake = contended ? CONTENDED_PAUSE_FACTOR * batchMillis : 0;
                 long held = Math.max(pause, brake);
                 if (System.nanoTime() - healthCheckedAt >= HEALTH_CHECK_NANOS) {
-                    // Asked of the statistics views ten times a second at most: a look per millisecond-long batch
-                    // would cost the application more than the batches do. Strain found pauses longer than that.
+                    // Asked of the statistics views twice a second at most: a look per millisecond-long batch would
+                    // cost the application more than the batches do. Strain found pauses longer than that.
                     throttle = holdBack(connection, held);
                     healthCheckedAt = System.nanoTime();
                 } else {
@@ -314,7 +332,8 @@ public final class KeysetBackfill {
 
     /**
      * Watches, from a connection of its own, for sessions that wait on a lock the backfill's session holds: the
-     * application's transactions queued behind a batch. Sampled every 10 ms while the backfill runs.
+     * application's transactions queued behind a batch, and for the application at work at all. Sampled every 10 ms
+     * while the backfill runs alone, every 100 ms once the application works beside it.
      */
     private static final class Contention implements AutoCloseable {
         /** Other sessions in a transaction on the database: the application at work. */
@@ -328,12 +347,14 @@ public final class KeysetBackfill {
         private final Connection monitor;
         private final Thread thread;
         private volatile boolean running = true;
+        private volatile long intervalMillis;
         private final boolean atWork;
         private int quietBatches;
 
         private Contention(Connection monitor, int pid, boolean atWork) {
             this.monitor = monitor;
             this.atWork = atWork;
+            this.intervalMillis = atWork ? WATCH_CONTENDED_MILLIS : WATCH_ALONE_MILLIS;
             this.thread = monitor == null ? null : new Thread(() -> sample(pid), "dbshift-backfill-contention");
             if (thread != null) {
                 thread.setDaemon(true);
@@ -388,11 +409,16 @@ public final class KeysetBackfill {
                         blocked.addAndGet(rs.getLong(1));
                         atWorkSamples.addAndGet(rs.getLong(2));
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(intervalMillis);
                 }
             } catch (SQLException | InterruptedException e) {
                 // watching is best effort: without it the backfill only loses its brake on contention
             }
+        }
+
+        /** How long to wait between two looks from the next one on. */
+        void lookEvery(long millis) {
+            intervalMillis = millis;
         }
 
         /** Samples that saw someone blocked since the last call. */
