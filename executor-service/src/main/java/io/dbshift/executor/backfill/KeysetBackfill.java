@@ -75,12 +75,8 @@ public final class KeysetBackfill {
      */
     static final long WATCH_CONTENDED_MILLIS = 100;
 
-    /**
-     * How often, at most, the database's health is looked at between batches. Strain moves slowly (a transaction open for
-     * minutes, replicas seconds behind), and every look is one more query on the statistics views beside the
-     * application.
-     */
-    static final long HEALTH_CHECK_NANOS = 500_000_000L;
+    /** How often, at most, the database's health is looked at between batches. */
+    static final long HEALTH_CHECK_NANOS = 100_000_000L;
 
     public static final int MAX_BATCH = 100_000;
 
@@ -280,8 +276,8 @@ public final class KeysetBackfill {
                 long brake = contended ? CONTENDED_PAUSE_FACTOR * batchMillis : 0;
                 long held = Math.max(pause, brake);
                 if (System.nanoTime() - healthCheckedAt >= HEALTH_CHECK_NANOS) {
-                    // Asked of the statistics views twice a second at most: a look per millisecond-long batch would
-                    // cost the application more than the batches do. Strain found pauses longer than that.
+                    // Asked of the statistics views ten times a second at most: a look per millisecond-long batch
+                    // would cost the application more than the batches do. Strain found pauses longer than that.
                     throttle = holdBack(connection, held);
                     healthCheckedAt = System.nanoTime();
                 } else {
