@@ -85,28 +85,13 @@ public final class BackfillImpactBenchmark {
             // The baseline as long as the backfill ran: a p99 over 100 s meets rarer stalls than one over 10 s.
             BackfillBenchmark.fresh(postgres);
             Load baseline = pgbench(postgres, script, clients, rate, seconds, null);
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | baseline: none, %.0f s | | %d | %d | %.2f | %.2f | |%n",
+            printRun(
                     run[0],
-                    baseline.seconds(),
-                    baseline.transactions(),
-                    baseline.failed(),
-                    baseline.p50(),
-                    baseline.p99());
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f |%n",
-                    run[0],
+                    String.format(Locale.ROOT, "none, %.0f s", baseline.seconds()),
+                    baseline,
                     during.backfill(),
                     during.rowsPerSecond(),
-                    during.transactions(),
-                    during.failed(),
-                    during.p50(),
-                    during.p99(),
-                    during.p99() / baseline.p99());
-            System.out.println("| | " + background(during, 2 * baseline.p99()) + " | | | | | | |");
-            System.out.println("| | baseline: " + background(baseline, 2 * baseline.p99()) + " | | | | | | |");
+                    during);
             if (after == null) {
                 continue;
             }
@@ -141,26 +126,40 @@ public final class BackfillImpactBenchmark {
         running.removeIf(w -> w[1] <= w[0]);
         Load during = within(whole, running, whole.backfill());
         Load between = within(whole, alone, "none");
-        System.out.printf(
-                Locale.ROOT,
-                "| defaults, in turns | baseline: none, between the turns, %.0f s | | %d | %d | %.2f | %.2f | |%n",
-                between.seconds(),
-                between.transactions(),
-                between.failed(),
-                between.p50(),
-                between.p99());
-        System.out.printf(
-                Locale.ROOT,
-                "| defaults, in turns | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f |%n",
+        printRun(
+                "defaults, in turns",
+                String.format(Locale.ROOT, "none, between the turns, %.0f s", between.seconds()),
+                between,
                 whole.backfill(),
                 whole.rowsPerSecond(),
+                during);
+    }
+
+    /** A baseline's row, the backfill's row with its p99 over the baseline's, and where each one's slow ones fell. */
+    static void printRun(
+            String run, String baselineLabel, Load baseline, String backfill, double rowsPerSecond, Load during) {
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | baseline: %s | | %d | %d | %.2f | %.2f | |%n",
+                run,
+                baselineLabel,
+                baseline.transactions(),
+                baseline.failed(),
+                baseline.p50(),
+                baseline.p99());
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %,.0f | %d | %d | %.2f | %.2f | %.2f |%n",
+                run,
+                backfill,
+                rowsPerSecond,
                 during.transactions(),
                 during.failed(),
                 during.p50(),
                 during.p99(),
-                during.p99() / between.p99());
-        System.out.println("| | " + background(during, 2 * between.p99()) + " | | | | | | |");
-        System.out.println("| | baseline: " + background(between, 2 * between.p99()) + " | | | | | | |");
+                during.p99() / baseline.p99());
+        System.out.println("| | " + background(during, 2 * baseline.p99()) + " | | | | | | |");
+        System.out.println("| | baseline: " + background(baseline, 2 * baseline.p99()) + " | | | | | | |");
     }
 
     record Load(
