@@ -180,8 +180,8 @@ public final class BackfillImpactBenchmark {
     /**
      * What else the server did while the application ran: autovacuum on the database, and the checkpointer writing
      * (its count of buffers written, in pg_stat_bgwriter, moving). Sampled every 100 ms as {epoch µs, autovacuum
-     * workers, buffers the checkpointer had written so far, the machine's jiffies so far, its idle ones}; and the
-     * machine's busy cores over the whole window.
+     * workers, buffers the checkpointer had written so far, the machine's jiffies so far, its idle ones}: the
+     * machine's busy cores over any part of the window follow from them.
      */
     static final class Background implements AutoCloseable {
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
@@ -193,8 +193,6 @@ public final class BackfillImpactBenchmark {
                     t.setDaemon(true);
                     return t;
                 });
-        private final long[] cpuAtStart = cpu();
-        private long[] cpuAtEnd;
 
         Background(LocalPostgres postgres) throws java.sql.SQLException {
             connection = postgres.connect("bench_backfill");
@@ -218,18 +216,10 @@ public final class BackfillImpactBenchmark {
 
         @Override
         public void close() throws Exception {
-            cpuAtEnd = cpu();
             every100ms.shutdown();
             every100ms.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
             query.close();
             connection.close();
-        }
-
-        /** The machine's cores busy on average from start to close, from /proc/stat. */
-        double coresBusy() {
-            double total = cpuAtEnd[0] - cpuAtStart[0];
-            double idle = cpuAtEnd[1] - cpuAtStart[1];
-            return total == 0 ? 0 : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
         }
 
         /** The machine's busy cores on average over the parts of the samples' span that lie within {@code windows}. */
@@ -509,7 +499,8 @@ public final class BackfillImpactBenchmark {
                 timed,
                 failedAt,
                 new ArrayList<>(background.samples),
-                background.coresBusy(),
+                // over the window whose transactions are counted, from the samples' readings of /proc/stat
+                Background.coresBusy(background.samples, List.of(new long[] {from, to})),
                 done == null ? List.of() : done.turns());
     }
 
