@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Runs {@code UPDATE table SET ... WHERE ...} in batches walked by key (keyset pagination, never OFFSET), one short
@@ -162,9 +163,10 @@ public final class KeysetBackfill {
         try (Statement s = connection.createStatement()) {
             s.execute("SET lock_timeout = '" + lockTimeout + "'");
             s.execute("SET statement_timeout = '" + statementTimeout + "'");
-            // A generic plan cannot see the batch's LIMIT, guesses a tenth of the table and joins it by hashing the
-            // whole table: every batch would read it all. Planned for its own values, a batch reads its keys only.
-            s.execute("SET plan_cache_mode = force_custom_plan");
+            // A batch's statement has its size written into it, so a plan kept for it knows its LIMIT: PostgreSQL keeps
+            // one after five batches when it costs no more than theirs, and a batch of the application's size is then
+            // not planned again. Planning was a third of such a batch's time (docs/benchmarks.md).
+            s.execute("SET plan_cache_mode = auto");
             // A batch's rows are found again by their key, through its index. Past a few thousand rows the planner
             // would rather hash the batch against a scan of the whole table, which grows with the table, not the batch.
             s.execute("SET enable_hashjoin = off");
@@ -622,26 +624,25 @@ public final class KeysetBackfill {
 
     /** An SQL expression: one statement per batch updates the rows and moves the cursor. */
     private static final class SqlBatches implements Batches {
-        private final PreparedStatement first;
-        private final PreparedStatement next;
+        private final SizedStatement first;
+        private final SizedStatement next;
         private final String backfillId;
 
-        SqlBatches(Connection connection, Sql sql, String backfillId) throws SQLException {
-            this.first = connection.prepareStatement(sql.first);
-            this.next = connection.prepareStatement(sql.next);
+        SqlBatches(Connection connection, Sql sql, String backfillId) {
+            this.first = new SizedStatement(connection, sql::first);
+            this.next = new SizedStatement(connection, sql::next);
             this.backfillId = backfillId;
         }
 
         @Override
         public Outcome next(String[] after, int size) throws SQLException {
-            PreparedStatement ps = after == null ? first : next;
+            PreparedStatement ps = (after == null ? first : next).of(size);
             int p = 1;
             if (after != null) {
                 for (String k : after) {
                     ps.setString(p++, k);
                 }
             }
-            ps.setInt(p++, size);
             ps.setString(p, backfillId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -658,6 +659,40 @@ public final class KeysetBackfill {
     }
 
     /**
+     * A batch's statement with its size written into it, so that a plan PostgreSQL keeps for it knows its LIMIT. The
+     * statement of the last size is kept while the size stays, as it does batch after batch with the application at
+     * work; the driver keeps those of other sizes it has prepared.
+     */
+    private static final class SizedStatement implements AutoCloseable {
+        private final Connection connection;
+        private final IntFunction<String> sql;
+        private PreparedStatement statement;
+        private int size;
+
+        SizedStatement(Connection connection, IntFunction<String> sql) {
+            this.connection = connection;
+            this.sql = sql;
+        }
+
+        PreparedStatement of(int size) throws SQLException {
+            if (statement == null || this.size != size) {
+                close();
+                statement = connection.prepareStatement(sql.apply(size));
+                this.size = size;
+            }
+            return statement;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (statement != null) {
+                statement.close();
+                statement = null;
+            }
+        }
+    }
+
+    /**
      * A Java transformer: in one transaction per batch, the rows that need it are read and locked (FOR UPDATE), each is
      * transformed, and all are written back with one UPDATE over arrays, with the cursor.
      */
@@ -667,8 +702,8 @@ public final class KeysetBackfill {
         private final List<String> keys;
         private final List<String> reads;
         // Prepared once for the whole backfill: every batch runs the same four statements.
-        private final PreparedStatement select;
-        private final PreparedStatement selectAfter;
+        private final SizedStatement select;
+        private final SizedStatement selectAfter;
         private final PreparedStatement update;
         private final PreparedStatement saveCursor;
         private final String backfillId;
@@ -699,14 +734,14 @@ public final class KeysetBackfill {
             String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
             String columns = String.join(", ", k);
             String from = "SELECT " + String.join(", ", selected) + " FROM " + t + " WHERE (" + predicate + ")";
-            String tail = " ORDER BY " + columns + " LIMIT ? FOR UPDATE";
+            String order = " ORDER BY " + columns + " LIMIT ";
             List<String> params = new ArrayList<>();
             for (String type : keyTypes) {
                 params.add("?::" + type);
             }
-            this.select = connection.prepareStatement(from + tail);
-            this.selectAfter = connection.prepareStatement(
-                    from + " AND (" + columns + ") > (" + String.join(", ", params) + ")" + tail);
+            String after = from + " AND (" + columns + ") > (" + String.join(", ", params) + ")";
+            this.select = new SizedStatement(connection, size -> from + order + size + " FOR UPDATE");
+            this.selectAfter = new SizedStatement(connection, size -> after + order + size + " FOR UPDATE");
             List<String> arrays = new ArrayList<>();
             List<String> names = new ArrayList<>();
             List<String> join = new ArrayList<>();
@@ -772,14 +807,13 @@ public final class KeysetBackfill {
         /** Reads and locks the batch's rows and transforms each; false when a key is NULL. */
         private boolean read(String[] after, int size, List<String[]> keyValues, List<Map<String, Object>> changes)
                 throws SQLException {
-            PreparedStatement ps = after == null ? select : selectAfter;
+            PreparedStatement ps = (after == null ? select : selectAfter).of(size);
             int p = 1;
             if (after != null) {
                 for (String k : after) {
                     ps.setString(p++, k);
                 }
             }
-            ps.setInt(p, size);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String[] key = new String[keys.size()];
@@ -845,8 +879,9 @@ public final class KeysetBackfill {
      * (LIKE '%x%'), which a format string would take for a conversion. Table and keys are quoted names.
      */
     private static final class Sql {
-        final String first;
-        final String next;
+        private final String firstHead;
+        private final String nextHead;
+        private final String rest;
         final String firstEnd;
         final String nextEnd;
 
@@ -873,7 +908,7 @@ public final class KeysetBackfill {
                                     .map(a -> a.substring(a.indexOf(" AS ") + 4))
                                     .toList()) + " DESC";
             String predicate = spec.where() == null || spec.where().isBlank() ? "true" : spec.where();
-            String rest = order + " LIMIT ?),"
+            String rest = "),"
                     + " changed AS (UPDATE " + t + " AS dbshift_t SET " + spec.set() + " FROM batch WHERE "
                     + String.join(" AND ", join) + " AND (" + predicate + ") RETURNING 1),"
                     + " last AS (SELECT ARRAY[" + String.join(", ", asText) + "] AS k FROM batch" + desc + " LIMIT 1),"
@@ -887,11 +922,22 @@ public final class KeysetBackfill {
                     + " SELECT (SELECT k FROM last), counts.scanned, counts.updated, (SELECT count(*) FROM saved)"
                     + " FROM counts";
             String select = "WITH batch AS (SELECT " + String.join(", ", alias) + " FROM " + t;
-            this.first = select + rest;
-            this.next = select + after + rest;
+            this.firstHead = select + order + " LIMIT ";
+            this.nextHead = select + after + order + " LIMIT ";
+            this.rest = rest;
             String end = ") SELECT ARRAY[" + String.join(", ", asText) + "] FROM batch" + desc + " LIMIT 1";
             this.firstEnd = select + order + " LIMIT ?" + end;
             this.nextEnd = select + after + order + " LIMIT ?" + end;
+        }
+
+        /** The first batch, {@code size} keys from the start: parameter 1 is the backfill's id. */
+        String first(int size) {
+            return firstHead + size + rest;
+        }
+
+        /** A batch of {@code size} keys after the key in parameters 1 to n; parameter n + 1 is the backfill's id. */
+        String next(int size) {
+            return nextHead + size + rest;
         }
     }
 
