@@ -178,10 +178,12 @@ public final class BackfillImpactBenchmark {
             List<long[]> turns) {}
 
     /**
-     * What else the server did while the application ran: autovacuum on the database, and the checkpointer writing
-     * (its count of buffers written, in pg_stat_bgwriter, moving). Sampled every 100 ms as {epoch µs, autovacuum
-     * workers, buffers the checkpointer had written so far, the machine's jiffies so far, its idle ones}: the
-     * machine's busy cores over any part of the window follow from them.
+     * What else the server did while the application ran: autovacuum on the database, the checkpointer writing (its
+     * count of buffers written, in pg_stat_bgwriter, moving), and a new write-ahead log segment being made (a file
+     * more in pg_wal, or one being filled with zeros, {@code xlogtemp.*}: every commit waits while it is written).
+     * Sampled every 100 ms as {epoch µs, autovacuum workers, buffers the checkpointer had written so far, the
+     * machine's jiffies so far, its idle ones, WAL segment files, segment files being made}: the machine's busy cores
+     * over any part of the window follow from them.
      */
     static final class Background implements AutoCloseable {
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
@@ -198,7 +200,8 @@ public final class BackfillImpactBenchmark {
             connection = postgres.connect("bench_backfill");
             query = connection.prepareStatement("SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
                     + " 'autovacuum worker' AND datname = current_database()), (SELECT buffers_checkpoint FROM"
-                    + " pg_stat_bgwriter)");
+                    + " pg_stat_bgwriter), count(*) FILTER (WHERE name NOT LIKE 'xlogtemp%'),"
+                    + " count(*) FILTER (WHERE name LIKE 'xlogtemp%') FROM pg_ls_waldir()");
             every100ms.scheduleAtFixedRate(this::sample, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
@@ -206,8 +209,15 @@ public final class BackfillImpactBenchmark {
             try (java.sql.ResultSet rs = query.executeQuery()) {
                 rs.next();
                 long[] cpu = cpu();
-                samples.add(
-                        new long[] {System.currentTimeMillis() * 1000, rs.getLong(1), rs.getLong(2), cpu[0], cpu[1]});
+                samples.add(new long[] {
+                    System.currentTimeMillis() * 1000,
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    cpu[0],
+                    cpu[1],
+                    rs.getLong(3),
+                    rs.getLong(4)
+                });
             } catch (java.sql.SQLException e) {
                 System.err.println("background sampling stopped: " + e);
                 throw new IllegalStateException(e); // ends the schedule
@@ -255,12 +265,14 @@ public final class BackfillImpactBenchmark {
 
     /**
      * Where a window's slow transactions fell: while autovacuum worked on the database, while the checkpointer wrote
-     * buffers, or neither. Each transaction is placed by the sample taken just after it ended.
+     * buffers, while a new write-ahead log segment was made, or none of these. Each transaction is placed by the sample
+     * taken just after it ended.
      */
     static String background(Load load, double thresholdMs) {
         List<long[]> samples = load.samples();
-        int[] slow = new int[3];
-        int[] all = new int[3];
+        int[] slow = new int[4];
+        int[] all = new int[4];
+        java.util.BitSet placed = new java.util.BitSet();
         int s = 0;
         List<Double> slowAt = new ArrayList<>();
         for (double[] t : samples.isEmpty() ? List.<double[]>of() : load.timed()) {
@@ -270,7 +282,9 @@ public final class BackfillImpactBenchmark {
             long[] at = samples.get(s);
             boolean vacuum = at[1] > 0;
             boolean checkpoint = s > 0 && at[2] > samples.get(s - 1)[2];
-            int kind = vacuum ? 0 : checkpoint ? 1 : 2;
+            boolean segment = at[6] > 0 || s > 0 && at[5] > samples.get(s - 1)[5];
+            placed.set(s);
+            int kind = vacuum ? 0 : checkpoint ? 1 : segment ? 2 : 3;
             all[kind]++;
             if (t[1] > thresholdMs) {
                 slow[kind]++;
@@ -289,7 +303,8 @@ public final class BackfillImpactBenchmark {
         }
         return String.format(
                 Locale.ROOT,
-                "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote, %d of %d otherwise;"
+                "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote,"
+                        + " %d of %d while a WAL segment was made (%d made), %d of %d otherwise;"
                         + " %d of them ended within 1 ms of another",
                 load.p999(),
                 load.coresBusy(),
@@ -300,7 +315,19 @@ public final class BackfillImpactBenchmark {
                 all[1],
                 slow[2],
                 all[2],
+                segmentsMade(samples, placed),
+                slow[3],
+                all[3],
                 together);
+    }
+
+    /** WAL segment files that appeared (made anew, not recycled) in the sampled intervals that ended the given ones. */
+    static long segmentsMade(List<long[]> samples, java.util.BitSet intervals) {
+        long made = 0;
+        for (int i = intervals.nextSetBit(1); i >= 0; i = intervals.nextSetBit(i + 1)) {
+            made += Math.max(0, samples.get(i)[5] - samples.get(i - 1)[5]);
+        }
+        return made;
     }
 
     /** @param turns when the backfill ran, {from, to} in epoch µs, when it ran in turns; empty when it ran through */
