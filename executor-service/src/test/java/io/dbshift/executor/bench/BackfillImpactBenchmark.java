@@ -182,8 +182,8 @@ public final class BackfillImpactBenchmark {
      * count of buffers written, in pg_stat_bgwriter, moving), and a new write-ahead log segment being made (a file
      * more in pg_wal, or one being filled with zeros, {@code xlogtemp.*}: every commit waits while it is written).
      * Sampled every 100 ms as {epoch µs, autovacuum workers, buffers the checkpointer had written so far, the
-     * machine's jiffies so far, its idle ones, WAL segment files, segment files being made}: the machine's busy cores
-     * over any part of the window follow from them.
+     * machine's jiffies so far, its idle ones, WAL segment files, segment files being made, and the busiest disk's
+     * counters of {@link #disk()}}: the machine's busy cores over any part of the window follow from them.
      */
     static final class Background implements AutoCloseable {
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
@@ -209,6 +209,7 @@ public final class BackfillImpactBenchmark {
             try (java.sql.ResultSet rs = query.executeQuery()) {
                 rs.next();
                 long[] cpu = cpu();
+                long[] disk = disk();
                 samples.add(new long[] {
                     System.currentTimeMillis() * 1000,
                     rs.getLong(1),
@@ -216,7 +217,12 @@ public final class BackfillImpactBenchmark {
                     cpu[0],
                     cpu[1],
                     rs.getLong(3),
-                    rs.getLong(4)
+                    rs.getLong(4),
+                    disk[0],
+                    disk[1],
+                    disk[2],
+                    disk[3],
+                    disk[4]
                 });
             } catch (java.sql.SQLException e) {
                 System.err.println("background sampling stopped: " + e);
@@ -247,6 +253,36 @@ public final class BackfillImpactBenchmark {
             return total == 0 ? Double.NaN : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
         }
 
+        /**
+         * The busiest disk's counters so far, from /proc/diskstats: {sectors written, writes, ms spent writing, flushes
+         * (an fsync reaches the disk as one), ms spent flushing}; zeros where the kernel does not say.
+         */
+        private static long[] disk() {
+            long[] busiest = new long[5];
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/diskstats"))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length < 14 || f[2].startsWith("loop") || f[2].startsWith("ram")) {
+                        continue;
+                    }
+                    long sectors = Long.parseLong(f[9]);
+                    if (sectors > busiest[0]) {
+                        boolean flushes = f.length >= 20;
+                        busiest = new long[] {
+                            sectors,
+                            Long.parseLong(f[7]),
+                            Long.parseLong(f[10]),
+                            flushes ? Long.parseLong(f[18]) : 0,
+                            flushes ? Long.parseLong(f[19]) : 0
+                        };
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no disk figures on this machine
+            }
+            return busiest;
+        }
+
         /** {all jiffies, idle and iowait jiffies} of the machine so far. */
         private static long[] cpu() {
             try {
@@ -274,7 +310,7 @@ public final class BackfillImpactBenchmark {
         int[] all = new int[4];
         java.util.BitSet placed = new java.util.BitSet();
         int s = 0;
-        List<Double> slowAt = new ArrayList<>();
+        List<double[]> slowOnes = new ArrayList<>();
         for (double[] t : samples.isEmpty() ? List.<double[]>of() : load.timed()) {
             while (s < samples.size() - 1 && samples.get(s)[0] < t[0]) {
                 s++;
@@ -288,37 +324,71 @@ public final class BackfillImpactBenchmark {
             all[kind]++;
             if (t[1] > thresholdMs) {
                 slow[kind]++;
-                slowAt.add(t[0]);
+                slowOnes.add(t);
             }
         }
         // A stall every session shares (a flush of the write-ahead log, the disk) ends several slow transactions
         // together. So does a pgbench thread kept from its core: each runs two of the clients.
         int together = 0;
-        for (int i = 0; i < slowAt.size(); i++) {
-            boolean before = i > 0 && slowAt.get(i) - slowAt.get(i - 1) <= 1_000;
-            boolean after = i + 1 < slowAt.size() && slowAt.get(i + 1) - slowAt.get(i) <= 1_000;
+        // A stall of the server or the machine holds clients of both threads; a thread kept from its core, its own.
+        int stalls = 0;
+        int bothThreads = 0;
+        int threadsSeen = 0;
+        for (int i = 0; i < slowOnes.size(); i++) {
+            boolean before = i > 0 && slowOnes.get(i)[0] - slowOnes.get(i - 1)[0] <= 1_000;
+            boolean after = i + 1 < slowOnes.size() && slowOnes.get(i + 1)[0] - slowOnes.get(i)[0] <= 1_000;
             if (before || after) {
                 together++;
             }
+            if (!before) {
+                threadsSeen = 0;
+            }
+            threadsSeen |= 1 << (int) slowOnes.get(i)[2];
+            if (!after) {
+                stalls++;
+                bothThreads += threadsSeen == 3 ? 1 : 0;
+            }
         }
-        return String.format(
+        // The disk over the same intervals: what was written, and how long a write and a flush took on average.
+        long[] disk = new long[5];
+        int intervals = 0;
+        for (int i = placed.nextSetBit(1); i >= 0; i = placed.nextSetBit(i + 1)) {
+            intervals++;
+            for (int d = 0; d < 5; d++) {
+                disk[d] += Math.max(0, samples.get(i)[7 + d] - samples.get(i - 1)[7 + d]);
+            }
+        }
+        double diskSeconds = intervals / 10.0; // the samples are 100 ms apart
+        String diskFigures = String.format(
                 Locale.ROOT,
-                "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote,"
-                        + " %d of %d while a WAL segment was made (%d made), %d of %d otherwise;"
-                        + " %d of them ended within 1 ms of another",
-                load.p999(),
-                load.coresBusy(),
-                thresholdMs,
-                slow[0],
-                all[0],
-                slow[1],
-                all[1],
-                slow[2],
-                all[2],
-                segmentsMade(samples, placed),
-                slow[3],
-                all[3],
-                together);
+                "disk: %.1f MB/s written, %.0f writes/s at %.2f ms, %.0f flushes/s at %.2f ms",
+                disk[0] * 512 / 1e6 / Math.max(diskSeconds, 0.1),
+                disk[1] / Math.max(diskSeconds, 0.1),
+                disk[1] == 0 ? 0 : (double) disk[2] / disk[1],
+                disk[3] / Math.max(diskSeconds, 0.1),
+                disk[3] == 0 ? 0 : (double) disk[4] / disk[3]);
+        return diskFigures + "; "
+                + String.format(
+                        Locale.ROOT,
+                        "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote,"
+                                + " %d of %d while a WAL segment was made (%d made), %d of %d otherwise;"
+                                + " %d of them ended within 1 ms of another; %d stalls (slow ones more than 1 ms"
+                                + " apart), %d of them holding clients of both pgbench threads",
+                        load.p999(),
+                        load.coresBusy(),
+                        thresholdMs,
+                        slow[0],
+                        all[0],
+                        slow[1],
+                        all[1],
+                        slow[2],
+                        all[2],
+                        segmentsMade(samples, placed),
+                        slow[3],
+                        all[3],
+                        together,
+                        stalls,
+                        bothThreads);
     }
 
     /** WAL segment files that appeared (made anew, not recycled) in the sampled intervals that ended the given ones. */
@@ -501,7 +571,8 @@ public final class BackfillImpactBenchmark {
                 failedAt.add(t.atMicros());
             } else {
                 latencies.add(t.latencyMicros() / 1000.0);
-                timed.add(new double[] {t.atMicros(), t.latencyMicros() / 1000.0});
+                // pgbench gives each of its two threads a contiguous half of the clients
+                timed.add(new double[] {t.atMicros(), t.latencyMicros() / 1000.0, t.client() * 2 / clients});
             }
         }
         // pgbench's own summary: how far behind its schedule it fell, to tell lag from latency.
