@@ -701,7 +701,7 @@ public final class KeysetBackfill {
         private final RowTransformer transformer;
         private final List<String> keys;
         private final List<String> reads;
-        // Prepared once for the whole backfill: every batch runs the same four statements.
+        // Every batch runs the same four statements: the two reads prepared again only when the batch's size changes.
         private final SizedStatement select;
         private final SizedStatement selectAfter;
         private final PreparedStatement update;

@@ -5,6 +5,8 @@ import io.dbshift.contracts.result.BackfillCompleted.BackfillFigures;
 import io.dbshift.executor.backfill.GravatarTransformer;
 import io.dbshift.executor.backfill.KeysetBackfill;
 import io.dbshift.localstack.LocalPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -176,11 +178,11 @@ public final class BackfillBenchmark {
             rs.next();
             pid = rs.getInt(1);
         }
-        java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + pid + "/stat");
-        if (!java.nio.file.Files.isReadable(stat)) {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.isReadable(stat)) {
             return -1;
         }
-        String line = java.nio.file.Files.readString(stat);
+        String line = Files.readString(stat);
         if (!line.contains("(postgres)")) {
             return -1; // a process of this host with the same number, not the server's
         }

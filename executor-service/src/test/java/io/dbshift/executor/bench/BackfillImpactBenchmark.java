@@ -193,6 +193,17 @@ public final class BackfillImpactBenchmark {
      * counters of {@link #disk()}}: the machine's busy cores over any part of the window follow from them.
      */
     static final class Background implements AutoCloseable {
+        /** Where each figure stands in a sample. */
+        static final int AT = 0, AUTOVACUUM = 1, CHECKPOINTED = 2, JIFFIES = 3, IDLE = 4, SEGMENTS = 5, MAKING = 6;
+
+        /** The disk's counters start here, in the order of {@link #disk()}. */
+        static final int DISK = 7,
+                DISK_SECTORS = 7,
+                DISK_WRITES = 8,
+                DISK_WRITE_MS = 9,
+                DISK_FLUSHES = 10,
+                DISK_FLUSH_MS = 11;
+
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
         private final Connection connection;
         private final java.sql.PreparedStatement query;
@@ -216,21 +227,16 @@ public final class BackfillImpactBenchmark {
             try (java.sql.ResultSet rs = query.executeQuery()) {
                 rs.next();
                 long[] cpu = cpu();
-                long[] disk = disk();
-                samples.add(new long[] {
-                    System.currentTimeMillis() * 1000,
-                    rs.getLong(1),
-                    rs.getLong(2),
-                    cpu[0],
-                    cpu[1],
-                    rs.getLong(3),
-                    rs.getLong(4),
-                    disk[0],
-                    disk[1],
-                    disk[2],
-                    disk[3],
-                    disk[4]
-                });
+                long[] sample = new long[DISK + 5];
+                sample[AT] = System.currentTimeMillis() * 1000;
+                sample[AUTOVACUUM] = rs.getLong(1);
+                sample[CHECKPOINTED] = rs.getLong(2);
+                sample[JIFFIES] = cpu[0];
+                sample[IDLE] = cpu[1];
+                sample[SEGMENTS] = rs.getLong(3);
+                sample[MAKING] = rs.getLong(4);
+                System.arraycopy(disk(), 0, sample, DISK, 5);
+                samples.add(sample);
             } catch (java.sql.SQLException e) {
                 System.err.println("background sampling stopped: " + e);
                 throw new IllegalStateException(e); // ends the schedule
@@ -252,9 +258,9 @@ public final class BackfillImpactBenchmark {
             for (int i = 1; i < samples.size(); i++) {
                 long[] a = samples.get(i - 1);
                 long[] b = samples.get(i);
-                if (within(a[0], windows) && within(b[0], windows)) {
-                    total += b[3] - a[3];
-                    idle += b[4] - a[4];
+                if (within(a[AT], windows) && within(b[AT], windows)) {
+                    total += b[JIFFIES] - a[JIFFIES];
+                    idle += b[IDLE] - a[IDLE];
                 }
             }
             return total == 0 ? Double.NaN : Runtime.getRuntime().availableProcessors() * (1 - idle / total);
@@ -323,9 +329,10 @@ public final class BackfillImpactBenchmark {
                 s++;
             }
             long[] at = samples.get(s);
-            boolean vacuum = at[1] > 0;
-            boolean checkpoint = s > 0 && at[2] > samples.get(s - 1)[2];
-            boolean segment = at[6] > 0 || s > 0 && at[5] > samples.get(s - 1)[5];
+            boolean vacuum = at[Background.AUTOVACUUM] > 0;
+            boolean checkpoint = s > 0 && at[Background.CHECKPOINTED] > samples.get(s - 1)[Background.CHECKPOINTED];
+            boolean segment = at[Background.MAKING] > 0
+                    || s > 0 && at[Background.SEGMENTS] > samples.get(s - 1)[Background.SEGMENTS];
             placed.set(s);
             int kind = vacuum ? 0 : checkpoint ? 1 : segment ? 2 : 3;
             all[kind]++;
@@ -335,11 +342,11 @@ public final class BackfillImpactBenchmark {
             }
         }
         // A stall every session shares (a flush of the write-ahead log, the disk) ends several slow transactions
-        // together. So does a pgbench thread kept from its core: each runs two of the clients.
+        // together. So does a pgbench thread kept from its core, with its clients: a stall of the server or the machine
+        // holds clients of several threads, a thread kept from its core only its own.
         int together = 0;
-        // A stall of the server or the machine holds clients of several threads; a thread kept from its core, its own.
         int stalls = 0;
-        int bothThreads = 0;
+        int severalThreads = 0;
         int threadsSeen = 0;
         for (int i = 0; i < slowOnes.size(); i++) {
             boolean before = i > 0 && slowOnes.get(i)[0] - slowOnes.get(i - 1)[0] <= 1_000;
@@ -353,27 +360,23 @@ public final class BackfillImpactBenchmark {
             threadsSeen |= 1 << (int) slowOnes.get(i)[2];
             if (!after) {
                 stalls++;
-                bothThreads += Integer.bitCount(threadsSeen) > 1 ? 1 : 0;
+                severalThreads += Integer.bitCount(threadsSeen) > 1 ? 1 : 0;
             }
         }
         // The disk over the same intervals: what was written, and how long a write and a flush took on average.
-        long[] disk = new long[5];
-        int intervals = 0;
-        for (int i = placed.nextSetBit(1); i >= 0; i = placed.nextSetBit(i + 1)) {
-            intervals++;
-            for (int d = 0; d < 5; d++) {
-                disk[d] += Math.max(0, samples.get(i)[7 + d] - samples.get(i - 1)[7 + d]);
-            }
-        }
-        double diskSeconds = intervals / 10.0; // the samples are 100 ms apart
+        // an interval ends at every placed sample but the first; samples are 100 ms apart
+        double seconds =
+                Math.max(0.1, placed.get(1, Math.max(1, samples.size())).cardinality() / 10.0);
+        long writes = grown(samples, placed, Background.DISK_WRITES);
+        long flushes = grown(samples, placed, Background.DISK_FLUSHES);
         String diskFigures = String.format(
                 Locale.ROOT,
                 "disk: %.1f MB/s written, %.0f writes/s at %.2f ms, %.0f flushes/s at %.2f ms",
-                disk[0] * 512 / 1e6 / Math.max(diskSeconds, 0.1),
-                disk[1] / Math.max(diskSeconds, 0.1),
-                disk[1] == 0 ? 0 : (double) disk[2] / disk[1],
-                disk[3] / Math.max(diskSeconds, 0.1),
-                disk[3] == 0 ? 0 : (double) disk[4] / disk[3]);
+                grown(samples, placed, Background.DISK_SECTORS) * 512 / 1e6 / seconds,
+                writes / seconds,
+                writes == 0 ? 0 : (double) grown(samples, placed, Background.DISK_WRITE_MS) / writes,
+                flushes / seconds,
+                flushes == 0 ? 0 : (double) grown(samples, placed, Background.DISK_FLUSH_MS) / flushes);
         return diskFigures + "; "
                 + String.format(
                         Locale.ROOT,
@@ -390,21 +393,24 @@ public final class BackfillImpactBenchmark {
                         all[1],
                         slow[2],
                         all[2],
-                        segmentsMade(samples, placed),
+                        grown(samples, placed, Background.SEGMENTS),
                         slow[3],
                         all[3],
                         together,
                         stalls,
-                        bothThreads);
+                        severalThreads);
     }
 
-    /** WAL segment files that appeared (made anew, not recycled) in the sampled intervals that ended the given ones. */
-    static long segmentsMade(List<long[]> samples, java.util.BitSet intervals) {
-        long made = 0;
+    /**
+     * How much a sampled figure grew over the intervals that end at the given samples: WAL segment files made anew (not
+     * recycled), or a disk counter.
+     */
+    static long grown(List<long[]> samples, java.util.BitSet intervals, int column) {
+        long grown = 0;
         for (int i = intervals.nextSetBit(1); i >= 0; i = intervals.nextSetBit(i + 1)) {
-            made += Math.max(0, samples.get(i)[5] - samples.get(i - 1)[5]);
+            grown += Math.max(0, samples.get(i)[column] - samples.get(i - 1)[column]);
         }
-        return made;
+        return grown;
     }
 
     /** @param turns when the backfill ran, {from, to} in epoch µs, when it ran in turns; empty when it ran through */
