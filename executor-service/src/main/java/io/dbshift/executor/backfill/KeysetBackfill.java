@@ -208,6 +208,12 @@ public final class KeysetBackfill {
                 Contention contention = Contention.watch(monitor, connection, health.lockWaits())) {
             // With the application at work, the first batches would be the largest: they adapt from there.
             contended = contention.applicationAtWork();
+            if (contended && !fixed) {
+                // Beside the application the first batch is already as small as a batch gets there. The default
+                // 1,000 rows would hold the application's rows and its commits (which flush the batch's write-ahead
+                // log) for tens of milliseconds, three times before the size adapts.
+                batchSize = MIN_CONTENDED_BATCH;
+            }
             long lastSeen = System.nanoTime() - (contended ? 0 : CONTENDED_FOR_NANOS);
             int retries = 0;
             long healthCheckedAt = System.nanoTime() - HEALTH_CHECK_NANOS;

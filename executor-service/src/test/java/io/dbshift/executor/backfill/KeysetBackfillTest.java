@@ -353,6 +353,27 @@ class KeysetBackfillTest {
     }
 
     @Test
+    void withTheApplicationAtWorkTheFirstBatchIsAlreadySmall() throws Exception {
+        exec(
+                "INSERT INTO users (id, email) SELECT 10000 + g, 'v' || g || '@example.com' FROM generate_series(1, 5000) g");
+        BackfillSpec adaptive = new BackfillSpec(
+                "users", "id", "avatar_url = md5(lower(trim(email)))", "avatar_url IS NULL", null, null, null);
+        try (Connection application = postgres.connect("backfill_test");
+                Statement s = application.createStatement()) {
+            application.setAutoCommit(false);
+            s.execute("SELECT 1");
+            new KeysetBackfill("2s", "30s")
+                    .run(connection, () -> postgres.connect("backfill_test"), "m/step/users", adaptive, p -> {});
+            application.rollback();
+        }
+        assertEquals(0, count("SELECT count(*) FROM users WHERE updates <> 1 OR avatar_url IS NULL"));
+        // A batch is a transaction: the rows of the first one carry its id, the oldest among the updated rows.
+        assertEquals(
+                KeysetBackfill.MIN_CONTENDED_BATCH,
+                count("SELECT count(*) FROM users GROUP BY xmin::text::bigint ORDER BY xmin::text::bigint LIMIT 1"));
+    }
+
+    @Test
     void percentSignsInTheOperatorsSqlAreSqlNotFormatting() throws SQLException {
         BackfillSpec likeSpec = new BackfillSpec(
                 "users", "id", "avatar_url = 'x%' || id", "avatar_url IS NULL AND email LIKE 'u1%@example.com'", 1000);
