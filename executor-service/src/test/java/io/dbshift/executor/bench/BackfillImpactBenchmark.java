@@ -20,11 +20,15 @@ import java.util.stream.Stream;
  * transactions are compared. Done once with dbshift's default settings and once with a rate that takes batches back to back at the
  * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
  *
- * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle]
- * [--repeat N] [--after] [--turns S] [--threads N]}. With {@code --turns S} the default backfill runs in turns of S seconds, with S
+ * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle|alone]
+ * [--seconds S]
+ * [--repeat N] [--after] [--turns S] [--threads N] [--warm-up S]}. With {@code --turns S} the default backfill runs in turns of S seconds, with S
  * seconds of the application alone between them: a baseline from the same minutes.
  */
 public final class BackfillImpactBenchmark {
+    /** How long pgbench runs before its transactions are counted. */
+    static final int SETTLE_SECONDS = 2;
+
     /** pgbench's threads (-j). */
     static int threads = 2;
 
@@ -45,6 +49,8 @@ public final class BackfillImpactBenchmark {
                     .execute(
                             "CREATE TABLE users_seed AS SELECT g::bigint AS id, 'User' || g || '@Example.com ' AS email,"
                                     + " NULL::text AS avatar_url FROM generate_series(1, " + rows + ") g");
+            // Vacuumed now, so that autovacuum does not come to the new table during a measured window.
+            c.createStatement().execute("VACUUM ANALYZE users_seed");
         }
         Path script = Files.createTempFile("dbshift-app", ".sql");
         script.toFile().deleteOnExit();
@@ -60,7 +66,8 @@ public final class BackfillImpactBenchmark {
                 + ", each transaction reads a user by id and writes it back (" + rows + " users)\n");
         System.out.println("| Run | Backfill | Backfill rows/s | App transactions | Failed | p50 ms | p99 ms |"
                 + " p99 / baseline |\n|---|---|---|---|---|---|---|---|");
-        // --only defaults|nothrottle runs one of the two; --repeat N runs each N times (the machine is noisy).
+        // --only defaults|nothrottle runs one of the two, --only alone no backfill at all (below); --repeat N runs each
+        // N times (the machine is noisy).
         String only = option(args, "--only", "");
         int repeat = Integer.parseInt(option(args, "--repeat", "1"));
         // --after also measures the application on the table the backfill left, nothing running beside it.
@@ -69,6 +76,34 @@ public final class BackfillImpactBenchmark {
         // compares
         // the application in the turns with the application between them.
         int turns = Integer.parseInt(option(args, "--turns", "0"));
+        // The application alone for a while, not counted, before the first window. Without it, the first of two
+        // windows of the application alone had a p99 of 1,721 ms against 7.49 ms for the second (docs/benchmarks.md):
+        // the first window after the table was made is not like the others, and it would always be the backfill's.
+        int warmUp = Integer.parseInt(option(args, "--warm-up", "30"));
+        if (warmUp > 0) {
+            BackfillBenchmark.fresh(postgres);
+            Load first = pgbench(postgres, script, clients, rate, warmUp, null);
+            System.err.printf(
+                    Locale.ROOT,
+                    "warm-up, not counted: %d s, p99 %.2f ms, p99.9 %.2f ms%n",
+                    warmUp,
+                    first.p99(),
+                    first.p999());
+        }
+        if (only.equals("alone")) {
+            // No backfill at all: the application alone twice, each --seconds long on a fresh copy of the table, the
+            // second against the first as a backfill's window against its baseline. How far two baselines differ on
+            // this machine is the noise a backfill's ratio is read in.
+            int seconds = Integer.parseInt(option(args, "--seconds", "190"));
+            for (int i = 0; i < repeat; i++) {
+                BackfillBenchmark.fresh(postgres);
+                Load first = pgbench(postgres, script, clients, rate, seconds, null);
+                BackfillBenchmark.fresh(postgres);
+                Load second = pgbench(postgres, script, clients, rate, seconds, null);
+                printRun("alone, twice", "none, the first " + seconds + " s", first, "none, the second", 0, second);
+            }
+            System.exit(0);
+        }
         List<String[]> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
             for (String[] run :
@@ -204,6 +239,13 @@ public final class BackfillImpactBenchmark {
                 DISK_FLUSHES = 10,
                 DISK_FLUSH_MS = 11;
 
+        /**
+         * Microseconds some task on the machine waited for a core, so far (the kernel's pressure stall information,
+         * /proc/pressure/cpu; 0 where the kernel has none), and milliseconds this JVM, the backfill's, spent collecting
+         * garbage so far.
+         */
+        static final int CPU_WAITED = 12, GC_MS = 13;
+
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
         private final Connection connection;
         private final java.sql.PreparedStatement query;
@@ -227,7 +269,7 @@ public final class BackfillImpactBenchmark {
             try (java.sql.ResultSet rs = query.executeQuery()) {
                 rs.next();
                 long[] cpu = cpu();
-                long[] sample = new long[DISK + 5];
+                long[] sample = new long[GC_MS + 1];
                 sample[AT] = System.currentTimeMillis() * 1000;
                 sample[AUTOVACUUM] = rs.getLong(1);
                 sample[CHECKPOINTED] = rs.getLong(2);
@@ -236,6 +278,10 @@ public final class BackfillImpactBenchmark {
                 sample[SEGMENTS] = rs.getLong(3);
                 sample[MAKING] = rs.getLong(4);
                 System.arraycopy(disk(), 0, sample, DISK, 5);
+                sample[CPU_WAITED] = cpuWaited();
+                sample[GC_MS] = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .mapToLong(gc -> Math.max(0, gc.getCollectionTime()))
+                        .sum();
                 samples.add(sample);
             } catch (java.sql.SQLException e) {
                 System.err.println("background sampling stopped: " + e);
@@ -296,6 +342,21 @@ public final class BackfillImpactBenchmark {
             return busiest;
         }
 
+        /** Microseconds some task waited for a core so far: the "some" line's total in /proc/pressure/cpu. */
+        private static long cpuWaited() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
+                    if (line.startsWith("some ")) {
+                        return Long.parseLong(
+                                line.substring(line.indexOf("total=") + 6).trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no pressure stall information on this kernel
+            }
+            return 0;
+        }
+
         /** {all jiffies, idle and iowait jiffies} of the machine so far. */
         private static long[] cpu() {
             try {
@@ -321,6 +382,8 @@ public final class BackfillImpactBenchmark {
         List<long[]> samples = load.samples();
         int[] slow = new int[4];
         int[] all = new int[4];
+        // not exclusive of the kinds above: {slow, all} while this JVM collected garbage
+        int[] collected = new int[2];
         java.util.BitSet placed = new java.util.BitSet();
         int s = 0;
         List<double[]> slowOnes = new ArrayList<>();
@@ -336,9 +399,12 @@ public final class BackfillImpactBenchmark {
             placed.set(s);
             int kind = vacuum ? 0 : checkpoint ? 1 : segment ? 2 : 3;
             all[kind]++;
+            boolean gc = s > 0 && at[Background.GC_MS] > samples.get(s - 1)[Background.GC_MS];
+            collected[1] += gc ? 1 : 0;
             if (t[1] > thresholdMs) {
                 slow[kind]++;
                 slowOnes.add(t);
+                collected[0] += gc ? 1 : 0;
             }
         }
         // A stall every session shares (a flush of the write-ahead log, the disk) ends several slow transactions
@@ -363,6 +429,31 @@ public final class BackfillImpactBenchmark {
                 severalThreads += Integer.bitCount(threadsSeen) > 1 ? 1 : 0;
             }
         }
+        // When they fell: spread over the window, or bunched in a few of its seconds.
+        String bunched = "";
+        if (!slowOnes.isEmpty()) {
+            long start = (long) load.timed().get(0)[0];
+            java.util.Map<Long, Integer> perSecond = new java.util.TreeMap<>();
+            for (double[] t : slowOnes) {
+                perSecond.merge(((long) t[0] - start) / 1_000_000, 1, Integer::sum);
+            }
+            List<java.util.Map.Entry<Long, Integer>> worst = perSecond.entrySet().stream()
+                    .sorted(java.util.Map.Entry.<Long, Integer>comparingByValue()
+                            .reversed())
+                    .limit(5)
+                    .toList();
+            bunched = String.format(
+                    Locale.ROOT,
+                    "; slow ones in %d of the window's %.0f seconds, %d in its worst five (%s)",
+                    perSecond.size(),
+                    load.seconds(),
+                    worst.stream().mapToInt(java.util.Map.Entry::getValue).sum(),
+                    String.join(
+                            ", ",
+                            worst.stream()
+                                    .map(e -> "+" + e.getKey() + " s: " + e.getValue())
+                                    .toList()));
+        }
         // The disk over the same intervals: what was written, and how long a write and a flush took on average.
         // an interval ends at every placed sample but the first; samples are 100 ms apart
         double seconds =
@@ -377,7 +468,15 @@ public final class BackfillImpactBenchmark {
                 writes == 0 ? 0 : (double) grown(samples, placed, Background.DISK_WRITE_MS) / writes,
                 flushes / seconds,
                 flushes == 0 ? 0 : (double) grown(samples, placed, Background.DISK_FLUSH_MS) / flushes);
-        return diskFigures + "; "
+        String cpuFigures = String.format(
+                Locale.ROOT,
+                "tasks waited for a core %.0f ms a second; this JVM collected garbage %.1f ms a second (%d slow ones"
+                        + " and %d in all ended while it did)",
+                grown(samples, placed, Background.CPU_WAITED) / 1e3 / seconds,
+                grown(samples, placed, Background.GC_MS) / seconds,
+                collected[0],
+                collected[1]);
+        return diskFigures + "; " + cpuFigures + "; "
                 + String.format(
                         Locale.ROOT,
                         "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote,"
@@ -398,7 +497,8 @@ public final class BackfillImpactBenchmark {
                         all[3],
                         together,
                         stalls,
-                        severalThreads);
+                        severalThreads)
+                + bunched;
     }
 
     /**
@@ -542,14 +642,16 @@ public final class BackfillImpactBenchmark {
     }
 
     /**
-     * Runs pgbench for {@code seconds}, or, with {@code work}, for as long as the work runs (pgbench started a second
-     * before it, its transactions counted from the work's start to its end).
+     * Runs pgbench for {@code seconds}, or, with {@code work}, for as long as the work runs (its transactions counted
+     * from the work's start to its end). Either way the counting starts {@link #SETTLE_SECONDS} after its clients
+     * connected.
      */
     static Load pgbench(LocalPostgres postgres, Path script, int clients, int rate, int seconds, Work work)
             throws Exception {
         Path logs = Files.createTempDirectory("dbshift-pgbench");
-        // Beside work, pgbench runs until the work ends (it is stopped then), however long that is.
-        int duration = work == null ? seconds : 3600;
+        // Beside work, pgbench runs until the work ends (it is stopped then), however long that is; alone, for the
+        // seconds counted and the settling before them.
+        int duration = work == null ? seconds + SETTLE_SECONDS + 2 : 3600;
         List<String> command = pgbenchCommand(postgres, script, clients, rate, duration, logs, "bench_backfill");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.redirectOutput(logs.resolve("out.txt").toFile());
@@ -557,13 +659,16 @@ public final class BackfillImpactBenchmark {
         Process p = pb.start();
         Background background = new Background(postgres);
         Backfilled done = null;
-        long from = 0;
-        long to = Long.MAX_VALUE;
+        // Counted once pgbench has run a while, alone and beside the work alike: an application meets a backfill
+        // already at work. Counted from the moment its clients had connected, the backfill's first second held 1,598
+        // of a run's 2,541 slow transactions; two seconds later, 135 (docs/benchmarks.md).
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> pgbenchClients(postgres) >= clients);
+        Thread.sleep(SETTLE_SECONDS * 1000L);
+        long from = System.currentTimeMillis() * 1000;
+        long to = from + seconds * 1_000_000L;
         if (work != null) {
-            // The backfill starts once every application client is connected and working.
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(30))
-                    .until(() -> pgbenchClients(postgres) >= clients);
             done = work.run();
             from = done.startMicros();
             to = done.endMicros();
@@ -649,7 +754,10 @@ public final class BackfillImpactBenchmark {
      */
     static List<String> pgbenchCommand(
             LocalPostgres postgres, Path script, int clients, int rate, int seconds, Path logs, String database) {
+        // In a session of its own, as an application started apart from the migration tool is: where the kernel
+        // schedules by session (autogroup), a child of the bench would share the CPU share of its JVM, the backfill's.
         List<String> command = new ArrayList<>(List.of(
+                "setsid",
                 "/usr/lib/postgresql/15/bin/pgbench",
                 "-h",
                 postgres.host(),
