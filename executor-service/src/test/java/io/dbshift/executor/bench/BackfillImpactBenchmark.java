@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * seconds of the application alone between them: a baseline from the same minutes.
  */
 public final class BackfillImpactBenchmark {
-    /** How long pgbench runs before its transactions are counted. */
+    /** How many seconds of its schedule the application commits before its transactions are counted. */
     static final int SETTLE_SECONDS = 2;
 
     /** pgbench's threads (-j). */
@@ -643,15 +643,15 @@ public final class BackfillImpactBenchmark {
 
     /**
      * Runs pgbench for {@code seconds}, or, with {@code work}, for as long as the work runs (its transactions counted
-     * from the work's start to its end). Either way the counting starts {@link #SETTLE_SECONDS} after its clients
-     * connected.
+     * from the work's start to its end). Either way the counting starts once its clients have committed
+     * {@link #SETTLE_SECONDS} of their schedule (of 1,500 transactions a second when it runs flat out).
      */
     static Load pgbench(LocalPostgres postgres, Path script, int clients, int rate, int seconds, Work work)
             throws Exception {
         Path logs = Files.createTempDirectory("dbshift-pgbench");
         // Beside work, pgbench runs until the work ends (it is stopped then), however long that is; alone, for the
         // seconds counted and the settling before them.
-        int duration = work == null ? seconds + SETTLE_SECONDS + 2 : 3600;
+        int duration = work == null ? seconds + SETTLE_SECONDS + 10 : 3600;
         List<String> command = pgbenchCommand(postgres, script, clients, rate, duration, logs, "bench_backfill");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.redirectOutput(logs.resolve("out.txt").toFile());
@@ -661,11 +661,15 @@ public final class BackfillImpactBenchmark {
         Backfilled done = null;
         // Counted once pgbench has run a while, alone and beside the work alike: an application meets a backfill
         // already at work. Counted from the moment its clients had connected, the backfill's first second held 1,598
-        // of a run's 2,541 slow transactions; two seconds later, 135 (docs/benchmarks.md).
+        // of a run's 2,541 slow transactions; about two seconds later, 135 (docs/benchmarks.md).
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> pgbenchClients(postgres) >= clients);
-        Thread.sleep(SETTLE_SECONDS * 1000L);
+        long connected = committed(postgres);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> committed(postgres) - connected >= SETTLE_SECONDS * (rate > 0 ? rate : 1_500L));
         long from = System.currentTimeMillis() * 1000;
         long to = from + seconds * 1_000_000L;
         if (work != null) {
@@ -784,10 +788,19 @@ public final class BackfillImpactBenchmark {
         return command;
     }
 
+    /** Transactions committed on the bench's database so far (its statistics, flushed about once a second). */
+    static long committed(LocalPostgres postgres) throws java.sql.SQLException {
+        return number(postgres, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    }
+
     static long pgbenchClients(LocalPostgres postgres) throws java.sql.SQLException {
+        return number(postgres, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'");
+    }
+
+    /** The one number a query on the bench's database answers, on a connection of its own. */
+    private static long number(LocalPostgres postgres, String sql) throws java.sql.SQLException {
         try (Connection c = postgres.connect("bench_backfill");
-                java.sql.ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'")) {
+                java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
