@@ -206,12 +206,11 @@ public final class KeysetBackfill {
         boolean contended = false;
         try (step;
                 Contention contention = Contention.watch(monitor, connection, health.lockWaits())) {
-            // With the application at work, the first batches would be the largest: they adapt from there.
+            // With the application at work before the first batch, that batch is already as small as a batch gets
+            // beside it: the default 1,000 rows, kept for three batches before the size adapts, would hold forty times
+            // the rows, and the write-ahead log its commits flush, of the millisecond a batch aims at there.
             contended = contention.applicationAtWork();
             if (contended && !fixed) {
-                // Beside the application the first batch is already as small as a batch gets there. The default
-                // 1,000 rows would hold the application's rows and its commits (which flush the batch's write-ahead
-                // log) for tens of milliseconds, three times before the size adapts.
                 batchSize = MIN_CONTENDED_BATCH;
             }
             long lastSeen = System.nanoTime() - (contended ? 0 : CONTENDED_FOR_NANOS);
