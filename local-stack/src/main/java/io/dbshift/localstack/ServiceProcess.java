@@ -130,7 +130,11 @@ public final class ServiceProcess implements AutoCloseable {
                     (int) Math.min(logOffset, all.length),
                     (int) Math.max(0, all.length - logOffset),
                     java.nio.charset.StandardCharsets.UTF_8);
-            return launchOutput.contains("already bound") || launchOutput.contains("Address already in use");
+            // Quarkus says "Port N seems to be in use by another process" and exits; the bind exception's own words
+            // appear only when it is logged in full.
+            return launchOutput.contains("seems to be in use")
+                    || launchOutput.contains("already bound")
+                    || launchOutput.contains("Address already in use");
         } catch (IOException e) {
             return false;
         }
