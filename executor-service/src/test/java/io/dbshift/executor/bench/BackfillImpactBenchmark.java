@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +21,12 @@ import java.util.stream.Stream;
  * transactions are compared. Done once with dbshift's default settings and once with a rate that takes batches back to back at the
  * database's full speed, to show what the throttle gives up and what it buys. Prints Markdown.
  *
- * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle|alone]
+ * <p>Run: {@code ./dbshift bench-backfill-impact [--rows 1000000] [--clients 4] [--rate 1500] [--only defaults|nothrottle|alone|changed]
  * [--seconds S]
  * [--repeat N] [--after] [--turns S] [--threads N] [--warm-up S]}. With {@code --turns S} the default backfill runs in turns of S seconds, with S
- * seconds of the application alone between them: a baseline from the same minutes.
+ * seconds of the application alone between them: a baseline from the same minutes. With {@code --after} the application
+ * also runs on the table the backfill left, then on the same table vacuumed; {@code --only changed} runs no backfill, but
+ * the application on a fresh table and then on one made with every row already changed: what the change's data costs it.
  */
 public final class BackfillImpactBenchmark {
     /** How many seconds of its schedule the application commits before its transactions are counted. */
@@ -90,17 +93,30 @@ public final class BackfillImpactBenchmark {
                     first.p99(),
                     first.p999());
         }
-        if (only.equals("alone")) {
+        if (only.equals("alone") || only.equals("changed")) {
             // No backfill at all: the application alone twice, each --seconds long on a fresh copy of the table, the
             // second against the first as a backfill's window against its baseline. How far two baselines differ on
-            // this machine is the noise a backfill's ratio is read in.
+            // this machine is the noise a backfill's ratio is read in. With "changed", the second copy is made with
+            // every row already holding what the backfill writes: what the change's data itself costs the application,
+            // which no brake on the backfill can spare it.
+            boolean changed = only.equals("changed");
             int seconds = Integer.parseInt(option(args, "--seconds", "190"));
             for (int i = 0; i < repeat; i++) {
                 BackfillBenchmark.fresh(postgres);
                 Load first = pgbench(postgres, script, clients, rate, seconds, null);
-                BackfillBenchmark.fresh(postgres);
+                if (changed) {
+                    changed(postgres);
+                } else {
+                    BackfillBenchmark.fresh(postgres);
+                }
                 Load second = pgbench(postgres, script, clients, rate, seconds, null);
-                printRun("alone, twice", "none, the first " + seconds + " s", first, "none, the second", 0, second);
+                printRun(
+                        changed ? "the table before and after the change, no backfill" : "alone, twice",
+                        "none, the first " + seconds + " s",
+                        first,
+                        changed ? "none, the table made with every avatar_url already set" : "none, the second",
+                        0,
+                        second);
             }
             System.exit(0);
         }
@@ -124,6 +140,16 @@ public final class BackfillImpactBenchmark {
             // The same load on the table the backfill left (every row updated, nothing running beside it): what the
             // application pays for the table's new state, which no throttle can spare it.
             Load after = measureAfter ? pgbench(postgres, script, clients, rate, seconds, null) : null;
+            // And once the dead row versions it left are vacuumed away (and a checkpoint, as before every window): what
+            // of that is the cleaning up still owed, and what the table's new layout.
+            Load vacuumed = null;
+            if (measureAfter) {
+                try (Connection c = postgres.connect("bench_backfill")) {
+                    c.createStatement().execute("VACUUM ANALYZE users");
+                    c.createStatement().execute("CHECKPOINT");
+                }
+                vacuumed = pgbench(postgres, script, clients, rate, seconds, null);
+            }
             // The baseline as long as the backfill ran: a p99 over 100 s meets rarer stalls than one over 10 s.
             BackfillBenchmark.fresh(postgres);
             Load baseline = pgbench(postgres, script, clients, rate, seconds, null);
@@ -147,8 +173,37 @@ public final class BackfillImpactBenchmark {
                     after.p50(),
                     after.p99(),
                     after.p99() / baseline.p99());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | after it, vacuumed, none, %.0f s | | %d | %d | %.2f | %.2f | %.2f |%n",
+                    run[0],
+                    vacuumed.seconds(),
+                    vacuumed.transactions(),
+                    vacuumed.failed(),
+                    vacuumed.p50(),
+                    vacuumed.p99(),
+                    vacuumed.p99() / baseline.p99());
+            System.out.println("| | after it: " + background(after, 2 * baseline.p99()) + " | | | | | | |");
+            System.out.println(
+                    "| | after it, vacuumed: " + background(vacuumed, 2 * baseline.p99()) + " | | | | | | |");
         }
         System.exit(0);
+    }
+
+    /**
+     * A fresh copy of the table as the backfill leaves it, but made that way rather than updated: every row with its
+     * avatar_url, the pages packed, no dead row versions, vacuumed, and a checkpoint, as {@link BackfillBenchmark#fresh}.
+     */
+    static void changed(LocalPostgres postgres) throws Exception {
+        try (Connection c = postgres.connect("bench_backfill");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS users");
+            s.execute("CREATE TABLE users AS SELECT id, email, " + BackfillBenchmark.EXPRESSION
+                    + " AS avatar_url FROM users_seed");
+            s.execute("ALTER TABLE users ADD PRIMARY KEY (id)");
+            s.execute("VACUUM ANALYZE users");
+            s.execute("CHECKPOINT");
+        }
     }
 
     /**
@@ -217,7 +272,20 @@ public final class BackfillImpactBenchmark {
             List<Long> failedAt,
             List<long[]> samples,
             double coresBusy,
-            List<long[]> turns) {}
+            List<long[]> turns,
+            List<Waits> waits) {}
+
+    /**
+     * What the application's sessions were doing at one look (epoch µs): how many of them in each state and wait event of
+     * pg_stat_activity.
+     */
+    record Waits(long atMicros, java.util.Map<String, Integer> sessions) {
+        static List<Waits> within(List<Waits> all, List<long[]> windows) {
+            return all.stream()
+                    .filter(w -> BackfillImpactBenchmark.within(w.atMicros(), windows))
+                    .toList();
+        }
+    }
 
     /**
      * What else the server did while the application ran: autovacuum on the database, the checkpointer writing (its
@@ -247,8 +315,13 @@ public final class BackfillImpactBenchmark {
         static final int CPU_WAITED = 12, GC_MS = 13;
 
         final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+        final List<Waits> waits = Collections.synchronizedList(new ArrayList<>());
         private final Connection connection;
         private final java.sql.PreparedStatement query;
+        // Where the application's sessions are: on a core or waiting for one ("active", no wait event), waiting for
+        // pgbench's next statement inside a transaction, or waiting on the server (a flush of the write-ahead log, a
+        // lock, a buffer).
+        private final java.sql.PreparedStatement sessions;
         private final java.util.concurrent.ScheduledExecutorService every100ms =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "bench-background");
@@ -262,6 +335,9 @@ public final class BackfillImpactBenchmark {
                     + " 'autovacuum worker' AND datname = current_database()), (SELECT buffers_checkpoint FROM"
                     + " pg_stat_bgwriter), count(*) FILTER (WHERE name NOT LIKE 'xlogtemp%'),"
                     + " count(*) FILTER (WHERE name LIKE 'xlogtemp%') FROM pg_ls_waldir()");
+            sessions = connection.prepareStatement(
+                    "SELECT coalesce(state, 'starting') || coalesce(' / ' || wait_event_type || ':' ||"
+                            + " wait_event, ''), count(*) FROM pg_stat_activity WHERE application_name = 'pgbench' GROUP BY 1");
             every100ms.scheduleAtFixedRate(this::sample, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
@@ -283,7 +359,15 @@ public final class BackfillImpactBenchmark {
                         .mapToLong(gc -> Math.max(0, gc.getCollectionTime()))
                         .sum();
                 samples.add(sample);
-            } catch (java.sql.SQLException e) {
+                java.util.Map<String, Integer> now = new java.util.TreeMap<>();
+                try (java.sql.ResultSet w = sessions.executeQuery()) {
+                    while (w.next()) {
+                        now.put(w.getString(1), w.getInt(2));
+                    }
+                }
+                waits.add(new Waits(sample[AT], now));
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // printed: an exception ends a fixed-rate schedule silently
                 System.err.println("background sampling stopped: " + e);
                 throw new IllegalStateException(e); // ends the schedule
             }
@@ -294,6 +378,7 @@ public final class BackfillImpactBenchmark {
             every100ms.shutdown();
             every100ms.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
             query.close();
+            sessions.close();
             connection.close();
         }
 
@@ -453,6 +538,14 @@ public final class BackfillImpactBenchmark {
                             worst.stream()
                                     .map(e -> "+" + e.getKey() + " s: " + e.getValue())
                                     .toList()));
+            // Early or late in the window: a cost that follows the rows already changed grows towards its end, one that
+            // follows the batches' rate does not.
+            long end = (long) load.timed().get(load.timed().size() - 1)[0];
+            int[] tenths = new int[10];
+            for (double[] t : slowOnes) {
+                tenths[(int) Math.min(9, ((long) t[0] - start) * 10 / Math.max(1, end - start))]++;
+            }
+            bunched += "; by tenth of the window: " + Arrays.toString(tenths);
         }
         // The disk over the same intervals: what was written, and how long a write and a flush took on average.
         // an interval ends at every placed sample but the first; samples are 100 ms apart
@@ -476,7 +569,7 @@ public final class BackfillImpactBenchmark {
                 grown(samples, placed, Background.GC_MS) / seconds,
                 collected[0],
                 collected[1]);
-        return diskFigures + "; " + cpuFigures + "; "
+        return diskFigures + "; " + cpuFigures + "; " + sessions(load.waits()) + "; "
                 + String.format(
                         Locale.ROOT,
                         "p99.9 %.2f ms; %.2f cores busy; over %.2f ms: %d of %d while autovacuum ran, %d of %d while the checkpointer wrote,"
@@ -499,6 +592,25 @@ public final class BackfillImpactBenchmark {
                         stalls,
                         severalThreads)
                 + bunched;
+    }
+
+    /** The application's sessions over the window's looks: the share of them in each state and wait, most first. */
+    static String sessions(List<Waits> waits) {
+        java.util.Map<String, Long> total = new java.util.TreeMap<>();
+        waits.forEach(w -> w.sessions().forEach((k, v) -> total.merge(k, (long) v, Long::sum)));
+        long all = total.values().stream().mapToLong(Long::longValue).sum();
+        if (all == 0) {
+            return "the application's sessions not sampled";
+        }
+        return "the application's sessions, " + waits.size() + " looks: "
+                + String.join(
+                        ", ",
+                        total.entrySet().stream()
+                                .sorted(java.util.Map.Entry.<String, Long>comparingByValue()
+                                        .reversed())
+                                .map(e ->
+                                        String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), 100.0 * e.getValue() / all))
+                                .toList());
     }
 
     /**
@@ -629,7 +741,8 @@ public final class BackfillImpactBenchmark {
                 failedAt,
                 load.samples(),
                 Background.coresBusy(load.samples(), windows),
-                List.of());
+                List.of(),
+                Waits.within(load.waits(), windows));
     }
 
     static boolean within(long micros, List<long[]> windows) {
@@ -721,7 +834,8 @@ public final class BackfillImpactBenchmark {
                 new ArrayList<>(background.samples),
                 // over the window whose transactions are counted, from the samples' readings of /proc/stat
                 Background.coresBusy(background.samples, List.of(new long[] {from, to})),
-                done == null ? List.of() : done.turns());
+                done == null ? List.of() : done.turns(),
+                Waits.within(new ArrayList<>(background.waits), List.of(new long[] {from, to})));
     }
 
     /** One transaction in pgbench's log: its client, when it ended (epoch µs), its latency (µs; -1 when it failed). */
