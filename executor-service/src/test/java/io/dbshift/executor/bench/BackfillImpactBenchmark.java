@@ -163,31 +163,26 @@ public final class BackfillImpactBenchmark {
             if (after == null) {
                 continue;
             }
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | after it, none, %.0f s | | %d | %d | %.2f | %.2f | %.2f |%n",
-                    run[0],
-                    after.seconds(),
-                    after.transactions(),
-                    after.failed(),
-                    after.p50(),
-                    after.p99(),
-                    after.p99() / baseline.p99());
-            System.out.printf(
-                    Locale.ROOT,
-                    "| %s | after it, vacuumed, none, %.0f s | | %d | %d | %.2f | %.2f | %.2f |%n",
-                    run[0],
-                    vacuumed.seconds(),
-                    vacuumed.transactions(),
-                    vacuumed.failed(),
-                    vacuumed.p50(),
-                    vacuumed.p99(),
-                    vacuumed.p99() / baseline.p99());
-            System.out.println("| | after it: " + background(after, 2 * baseline.p99()) + " | | | | | | |");
-            System.out.println(
-                    "| | after it, vacuumed: " + background(vacuumed, 2 * baseline.p99()) + " | | | | | | |");
+            printAfter(run[0], "after it", after, baseline);
+            printAfter(run[0], "after it, vacuumed", vacuumed, baseline);
         }
         System.exit(0);
+    }
+
+    /** The application on the table the backfill left, against the baseline, and where its slow ones fell. */
+    static void printAfter(String run, String label, Load after, Load baseline) {
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s, none, %.0f s | | %d | %d | %.2f | %.2f | %.2f |%n",
+                run,
+                label,
+                after.seconds(),
+                after.transactions(),
+                after.failed(),
+                after.p50(),
+                after.p99(),
+                after.p99() / baseline.p99());
+        System.out.println("| | " + label + ": " + background(after, 2 * baseline.p99()) + " | | | | | | |");
     }
 
     /**
