@@ -193,11 +193,19 @@ public final class BackfillBenchmark {
 
     /** A users table as the document has it: the column to fill is NULL everywhere, the key is the primary key. */
     static void fresh(LocalPostgres postgres) throws Exception {
+        fresh(postgres, "*");
+    }
+
+    /**
+     * A fresh users table made of the seed's rows as {@code columns} select them (as the backfill would leave them, say),
+     * its primary key, vacuumed and analysed, then a checkpoint: every measured window starts from the same state.
+     */
+    static void fresh(LocalPostgres postgres, String columns) throws Exception {
         try (Connection c = postgres.connect("bench_backfill");
                 Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS users");
             s.execute("DROP TABLE IF EXISTS " + KeysetBackfill.STATE_TABLE);
-            s.execute("CREATE TABLE users AS SELECT * FROM users_seed");
+            s.execute("CREATE TABLE users AS SELECT " + columns + " FROM users_seed");
             s.execute("ALTER TABLE users ADD PRIMARY KEY (id)");
             s.execute("VACUUM ANALYZE users");
             s.execute("CHECKPOINT");
